@@ -1,0 +1,14 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  // Pages are small and server-rendered; no client framework, no prefetch scripts.
+  prefetch: false,
+  devToolbar: { enabled: false },
+  vite: {
+    ssr: { external: ['better-sqlite3'] },
+  },
+});

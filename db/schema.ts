@@ -1,0 +1,342 @@
+// Candor's whole data model. All instants are UTC epoch milliseconds (integers);
+// calendar dates (a component's start date) are ISO `YYYY-MM-DD` text in the site time zone.
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const ms = (name: string) => integer(name, { mode: 'number' });
+const publicId = () => text('public_id').notNull().unique();
+const stamps = {
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+};
+
+export const siteSettings = sqliteTable(
+  'site_settings',
+  {
+    id: integer('id').primaryKey(),
+    publicId: publicId(),
+    name: text('name').notNull(),
+    url: text('url').notNull(),
+    timeZone: text('time_zone').notNull(),
+    accentColor: text('accent_color').notNull().default('#2f5fd0'),
+    historyDays: integer('history_days').notNull().default(90),
+    defaultSlaPolicyId: integer('default_sla_policy_id').references(() => slaPolicies.id),
+    // Bumped in the same transaction as every write; caches key on it.
+    dataVersion: integer('data_version').notNull().default(1),
+    ...stamps,
+  },
+  (t) => [check('site_settings_singleton', sql`${t.id} = 1`)],
+);
+
+export const slaPolicies = sqliteTable('sla_policies', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  publicId: publicId(),
+  name: text('name').notNull(),
+  /** Monthly availability target as a fraction, e.g. 0.999. */
+  availabilityTarget: real('availability_target').notNull(),
+  /** JSON: [{ below: 0.999, creditPercent: 10 }, …] — credit when availability < below. */
+  creditTiers: text('credit_tiers').notNull().default('[]'),
+  /** JSON: weight per level, e.g. { major_outage: 1, partial_outage: 0.3, degraded_performance: 0 }. */
+  weights: text('weights').notNull(),
+  maintenanceNoticeDays: integer('maintenance_notice_days').notNull().default(0),
+  maintenanceMaxHours: real('maintenance_max_hours'),
+  maintenanceMaxPerYear: integer('maintenance_max_per_year'),
+  /** JSON array of ISO weekdays (1 = Monday … 7 = Sunday) or null for any day. */
+  maintenanceAllowedDays: text('maintenance_allowed_days'),
+  /** JSON: minutes to first public update per impact, e.g. { critical: 120, major: 240, minor: 480 }. */
+  responseTargets: text('response_targets').notNull().default('{}'),
+  /** Share of incidents in a month that must meet their response target, e.g. 0.98. */
+  responseComplianceTarget: real('response_compliance_target').notNull().default(0.98),
+  ...stamps,
+});
+
+export const componentGroups = sqliteTable('component_groups', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  publicId: publicId(),
+  name: text('name').notNull(),
+  description: text('description'),
+  position: integer('position').notNull(),
+  ...stamps,
+});
+
+export const components = sqliteTable(
+  'components',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: publicId(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    description: text('description'),
+    groupId: integer('group_id').references(() => componentGroups.id, { onDelete: 'set null' }),
+    position: integer('position').notNull(),
+    /** First day the component existed (site time zone); earlier time is not counted. */
+    startDate: text('start_date'),
+    slaPolicyId: integer('sla_policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
+    showcase: integer('showcase', { mode: 'boolean' }).notNull().default(true),
+    onlyShowIfDegraded: integer('only_show_if_degraded', { mode: 'boolean' }).notNull().default(false),
+    ...stamps,
+  },
+  (t) => [index('components_group_position').on(t.groupId, t.position)],
+);
+
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: publicId(),
+    title: text('title').notNull(),
+    impact: text('impact', { enum: ['none', 'minor', 'major', 'critical'] }).notNull(),
+    status: text('status', { enum: ['investigating', 'identified', 'monitoring', 'resolved'] }).notNull(),
+    /** Customers began to be affected (may be back-dated). */
+    startedAt: ms('started_at').notNull(),
+    /** Provider restored service on its side (failover complete, fix deployed). */
+    mitigatedAt: ms('mitigated_at'),
+    /** The last affected customer was back to normal. */
+    impactEndedAt: ms('impact_ended_at'),
+    monitoringAt: ms('monitoring_at'),
+    resolvedAt: ms('resolved_at'),
+    ...stamps,
+  },
+  (t) => [index('incidents_started_at').on(t.startedAt), index('incidents_status').on(t.status)],
+);
+
+export const incidentUpdates = sqliteTable(
+  'incident_updates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: publicId(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['update', 'apology', 'correction'] }).notNull().default('update'),
+    status: text('status', { enum: ['investigating', 'identified', 'monitoring', 'resolved'] }).notNull(),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    displayAt: ms('display_at').notNull(),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    editedAt: ms('edited_at'),
+    ...stamps,
+  },
+  (t) => [index('incident_updates_incident_display').on(t.incidentId, t.displayAt)],
+);
+
+/** Component status changes announced in an update (the standard API's affected_components). */
+export const incidentUpdateComponents = sqliteTable(
+  'incident_update_components',
+  {
+    updateId: integer('update_id')
+      .notNull()
+      .references(() => incidentUpdates.id, { onDelete: 'cascade' }),
+    componentId: integer('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+    oldStatus: text('old_status').notNull(),
+    newStatus: text('new_status').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.updateId, t.componentId] })],
+);
+
+export const updateRevisions = sqliteTable(
+  'update_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    updateId: integer('update_id')
+      .notNull()
+      .references(() => incidentUpdates.id, { onDelete: 'cascade' }),
+    /** The text as it was before this edit. */
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    revisedAt: ms('revised_at').notNull(),
+    editorId: integer('editor_id').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('update_revisions_update').on(t.updateId, t.revisedAt)],
+);
+
+export const maintenances = sqliteTable(
+  'maintenances',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: publicId(),
+    title: text('title').notNull(),
+    status: text('status', {
+      enum: ['scheduled', 'in_progress', 'verifying', 'completed', 'cancelled'],
+    }).notNull(),
+    scheduledStart: ms('scheduled_start').notNull(),
+    scheduledEnd: ms('scheduled_end').notNull(),
+    actualStart: ms('actual_start'),
+    actualEnd: ms('actual_end'),
+    verifyingAt: ms('verifying_at'),
+    /** When customers were first told of the window; decides whether it is excused. */
+    announcedAt: ms('announced_at').notNull(),
+    ...stamps,
+  },
+  (t) => [index('maintenances_scheduled_start').on(t.scheduledStart), index('maintenances_status').on(t.status)],
+);
+
+export const maintenanceComponents = sqliteTable(
+  'maintenance_components',
+  {
+    maintenanceId: integer('maintenance_id')
+      .notNull()
+      .references(() => maintenances.id, { onDelete: 'cascade' }),
+    componentId: integer('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.maintenanceId, t.componentId] })],
+);
+
+export const maintenanceUpdates = sqliteTable(
+  'maintenance_updates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: publicId(),
+    maintenanceId: integer('maintenance_id')
+      .notNull()
+      .references(() => maintenances.id, { onDelete: 'cascade' }),
+    status: text('status', {
+      enum: ['scheduled', 'in_progress', 'verifying', 'completed', 'cancelled'],
+    }).notNull(),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    displayAt: ms('display_at').notNull(),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    ...stamps,
+  },
+  (t) => [index('maintenance_updates_maintenance_display').on(t.maintenanceId, t.displayAt)],
+);
+
+/**
+ * A component affected at a level over [startedAt, endedAt). endedAt null = still open.
+ * Belongs to exactly one incident or one maintenance window.
+ */
+export const impactPeriods = sqliteTable(
+  'impact_periods',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    componentId: integer('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+    incidentId: integer('incident_id').references(() => incidents.id, { onDelete: 'cascade' }),
+    maintenanceId: integer('maintenance_id').references(() => maintenances.id, { onDelete: 'cascade' }),
+    level: text('level', {
+      enum: ['degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'],
+    }).notNull(),
+    startedAt: ms('started_at').notNull(),
+    endedAt: ms('ended_at'),
+    ...stamps,
+  },
+  (t) => [
+    check('impact_periods_owner', sql`(${t.incidentId} IS NULL) <> (${t.maintenanceId} IS NULL)`),
+    check('impact_periods_order', sql`${t.endedAt} IS NULL OR ${t.endedAt} >= ${t.startedAt}`),
+    index('impact_periods_component_start').on(t.componentId, t.startedAt),
+    index('impact_periods_component_end').on(t.componentId, t.endedAt),
+    index('impact_periods_incident').on(t.incidentId),
+    index('impact_periods_maintenance').on(t.maintenanceId),
+  ],
+);
+
+/** A public note that an incident's impact window was corrected after publication. */
+export const impactCorrections = sqliteTable(
+  'impact_corrections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    /** JSON snapshots of the impact window and periods before and after. */
+    before: text('before').notNull(),
+    after: text('after').notNull(),
+    correctedAt: ms('corrected_at').notNull(),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('impact_corrections_incident').on(t.incidentId)],
+);
+
+export const postmortems = sqliteTable('postmortems', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  incidentId: integer('incident_id')
+    .notNull()
+    .unique()
+    .references(() => incidents.id, { onDelete: 'cascade' }),
+  status: text('status', { enum: ['draft', 'published'] }).notNull().default('draft'),
+  bodyMd: text('body_md').notNull(),
+  bodyHtml: text('body_html').notNull(),
+  publishedAt: ms('published_at'),
+  authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+  ...stamps,
+});
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  publicId: publicId(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+  passwordHash: text('password_hash').notNull(),
+  totpSecret: text('totp_secret'),
+  totpEnabledAt: ms('totp_enabled_at'),
+  disabledAt: ms('disabled_at'),
+  ...stamps,
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** SHA-256 of the session token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ms('created_at').notNull(),
+    lastSeenAt: ms('last_seen_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  publicId: publicId(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** JSON array, e.g. ["incidents:write"]. */
+  scopes: text('scopes').notNull(),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ms('created_at').notNull(),
+  lastUsedAt: ms('last_used_at'),
+  revokedAt: ms('revoked_at'),
+});
+
+export const signInAttempts = sqliteTable(
+  'sign_in_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** 'account:<email>' or 'address:<ip>' — throttling keys. */
+    key: text('key').notNull(),
+    at: ms('at').notNull(),
+    succeeded: integer('succeeded', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [index('sign_in_attempts_key_at').on(t.key, t.at)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: ms('at').notNull(),
+    actorUserId: integer('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    actorTokenId: integer('actor_token_id').references(() => apiTokens.id, { onDelete: 'set null' }),
+    /** 'system' for the seed and migrations. */
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    before: text('before'),
+    after: text('after'),
+  },
+  (t) => [index('audit_log_at').on(t.at), index('audit_log_entity').on(t.entityType, t.entityId)],
+);
