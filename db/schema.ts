@@ -231,6 +231,8 @@ export const impactPeriods = sqliteTable(
     check('impact_periods_order', sql`${t.endedAt} IS NULL OR ${t.endedAt} >= ${t.startedAt}`),
     index('impact_periods_component_start').on(t.componentId, t.startedAt),
     index('impact_periods_component_end').on(t.componentId, t.endedAt),
+    // Range queries over all components ("periods overlapping the last 90 days").
+    index('impact_periods_end').on(t.endedAt),
     index('impact_periods_incident').on(t.incidentId),
     index('impact_periods_maintenance').on(t.maintenanceId),
   ],

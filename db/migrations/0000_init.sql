@@ -94,6 +94,7 @@ CREATE TABLE `impact_periods` (
 --> statement-breakpoint
 CREATE INDEX `impact_periods_component_start` ON `impact_periods` (`component_id`,`started_at`);--> statement-breakpoint
 CREATE INDEX `impact_periods_component_end` ON `impact_periods` (`component_id`,`ended_at`);--> statement-breakpoint
+CREATE INDEX `impact_periods_end` ON `impact_periods` (`ended_at`);--> statement-breakpoint
 CREATE INDEX `impact_periods_incident` ON `impact_periods` (`incident_id`);--> statement-breakpoint
 CREATE INDEX `impact_periods_maintenance` ON `impact_periods` (`maintenance_id`);--> statement-breakpoint
 CREATE TABLE `incident_update_components` (

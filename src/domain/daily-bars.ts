@@ -1,0 +1,64 @@
+// One bar per local day for the uptime strip: worst level, availability, incidents that day.
+import { computeAvailability, type Interval, type Weights } from './availability.ts';
+import { worstStatus, type ComponentStatus, type PeriodLike } from './status.ts';
+import { lastDays } from './time-zone.ts';
+
+export interface BarPeriod extends PeriodLike {
+  /** Public id of the owning incident; null for maintenance. */
+  incidentId: string | null;
+}
+
+export interface DayBar {
+  date: string;
+  start: number;
+  end: number;
+  /** null = no data: the day lies entirely before the component existed or in the future. */
+  worst: ComponentStatus | null;
+  availability: number | null;
+  /** Distinct, in order of first appearance. */
+  incidentIds: string[];
+}
+
+export interface DailyBarsInput {
+  now: number;
+  timeZone: string;
+  days: number;
+  periods: readonly BarPeriod[];
+  weights: Weights;
+  existsFrom: number | null;
+  excused: readonly Interval[];
+}
+
+/**
+ * Days are walked oldest first while a pointer adds periods that have started and drops
+ * those that have ended, so each day only looks at the periods active it.
+ */
+export function computeDailyBars(input: DailyBarsInput): DayBar[] {
+  const { now, existsFrom } = input;
+  const endOf = (p: BarPeriod) => p.endedAt ?? now;
+  // Empty periods (including open ones that start in the future) never show.
+  const sorted = input.periods.filter((p) => endOf(p) > p.startedAt).sort((a, b) => a.startedAt - b.startedAt);
+  let active: BarPeriod[] = [];
+  let next = 0;
+
+  return lastDays(now, input.timeZone, input.days).map((day) => {
+    // The part of the day that has happened while the component existed.
+    const from = Math.max(day.start, existsFrom ?? -Infinity);
+    const to = Math.min(day.end, now);
+    if (from >= to) return { ...day, worst: null, availability: null, incidentIds: [] };
+
+    while (next < sorted.length && sorted[next]!.startedAt < to) active.push(sorted[next++]!);
+    active = active.filter((p) => endOf(p) > from);
+
+    const { availability } = computeAvailability({
+      window: day,
+      periods: active,
+      weights: input.weights,
+      existsFrom,
+      excused: input.excused,
+      now,
+    });
+    const incidentIds = [...new Set(active.flatMap((p) => (p.incidentId === null ? [] : [p.incidentId])))];
+    return { ...day, worst: worstStatus(active.map((p) => p.level)), availability, incidentIds };
+  });
+}

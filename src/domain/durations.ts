@@ -1,0 +1,67 @@
+// Incident timeline durations: failover and customer impact are different numbers, always.
+
+export interface TimelineMoments {
+  startedAt: number;
+  mitigatedAt: number | null;
+  impactEndedAt: number | null;
+  resolvedAt: number | null;
+  firstUpdateAt: number | null;
+}
+
+/** A length of time; `ongoing` means it runs up to now and is still growing. */
+export interface Span {
+  ms: number;
+  ongoing: boolean;
+}
+
+export interface TimelineDurations {
+  failover: Span;
+  customerImpact: Span;
+  impactAfterFailover: Span | null;
+  timeToFirstUpdate: number | null;
+}
+
+function spanBetween(from: number, to: number | null, now: number): Span {
+  return { ms: Math.max(0, (to ?? now) - from), ongoing: to === null };
+}
+
+export function computeDurations(t: TimelineMoments, now: number): TimelineDurations {
+  return {
+    failover: spanBetween(t.startedAt, t.mitigatedAt, now),
+    customerImpact: spanBetween(t.startedAt, t.impactEndedAt, now),
+    impactAfterFailover: t.mitigatedAt === null ? null : spanBetween(t.mitigatedAt, t.impactEndedAt, now),
+    timeToFirstUpdate: t.firstUpdateAt === null ? null : Math.max(0, t.firstUpdateAt - t.startedAt),
+  };
+}
+
+const MINUTE = 60_000;
+const UNITS = [
+  { ms: 1440 * MINUTE, short: 'd', long: 'day' },
+  { ms: 60 * MINUTE, short: 'h', long: 'hour' },
+  { ms: MINUTE, short: 'min', long: 'minute' },
+] as const;
+
+/** The two most significant units, largest first, rounded down to the minute. */
+function splitUnits(ms: number): { value: number; short: string; long: string }[] {
+  let rest = Math.floor(Math.max(0, ms) / MINUTE) * MINUTE;
+  const parts = UNITS.map((u) => {
+    const value = Math.floor(rest / u.ms);
+    rest -= value * u.ms;
+    return { value, short: u.short, long: u.long };
+  });
+  const first = parts.findIndex((p) => p.value > 0);
+  if (first === -1) return [];
+  return parts.slice(first, first + 2).filter((p) => p.value > 0);
+}
+
+export function formatDuration(ms: number): string {
+  const parts = splitUnits(ms);
+  if (parts.length === 0) return '< 1 min';
+  return parts.map((p) => `${p.value} ${p.short}`).join(' ');
+}
+
+export function formatDurationLong(ms: number): string {
+  const parts = splitUnits(ms);
+  if (parts.length === 0) return 'less than a minute';
+  return parts.map((p) => `${p.value} ${p.long}${p.value === 1 ? '' : 's'}`).join(' ');
+}

@@ -1,0 +1,105 @@
+// Status vocabulary (identical to the de-facto standard) and the rules that derive statuses.
+
+export type ComponentStatus =
+  | 'operational'
+  | 'degraded_performance'
+  | 'partial_outage'
+  | 'major_outage'
+  | 'under_maintenance';
+export type ImpactLevel = Exclude<ComponentStatus, 'operational'>;
+export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export type IncidentImpact = 'none' | 'minor' | 'major' | 'critical';
+export type MaintenanceStatus = 'scheduled' | 'in_progress' | 'verifying' | 'completed' | 'cancelled';
+
+export const COMPONENT_STATUS_LABELS: Record<ComponentStatus, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded performance',
+  partial_outage: 'Partial outage',
+  major_outage: 'Major outage',
+  under_maintenance: 'Under maintenance',
+};
+
+export const INCIDENT_STATUS_LABELS: Record<IncidentStatus, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+};
+
+export const IMPACT_LABELS: Record<IncidentImpact, string> = {
+  none: 'No impact',
+  minor: 'Minor',
+  major: 'Major',
+  critical: 'Critical',
+};
+
+export const MAINTENANCE_STATUS_LABELS: Record<MaintenanceStatus, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
+
+// Planned maintenance is less severe than any unplanned degradation.
+const SEVERITY: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 1,
+  degraded_performance: 2,
+  partial_outage: 3,
+  major_outage: 4,
+};
+
+export function statusSeverity(s: ComponentStatus): number {
+  return SEVERITY[s];
+}
+
+export function worstStatus(statuses: Iterable<ComponentStatus>): ComponentStatus {
+  let worst: ComponentStatus = 'operational';
+  for (const s of statuses) if (SEVERITY[s] > SEVERITY[worst]) worst = s;
+  return worst;
+}
+
+/** One stretch of a component at an impact level; `endedAt` null while still open. */
+export interface PeriodLike {
+  level: ImpactLevel;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export function isOpenAt(p: PeriodLike, now: number): boolean {
+  return p.startedAt <= now && (p.endedAt === null || p.endedAt > now);
+}
+
+/** There is no free-floating status: a component is as bad as its worst open period. */
+export function deriveComponentStatus(periods: readonly PeriodLike[], now: number): ComponentStatus {
+  return worstStatus(periods.filter((p) => isOpenAt(p, now)).map((p) => p.level));
+}
+
+/**
+ * The page-wide banner, from leaf component statuses only (a group must not count twice).
+ * Rules and strings follow COMPATIBILITY.md; consumers compare them literally.
+ */
+export function deriveOverallStatus(
+  statuses: readonly ComponentStatus[],
+): { indicator: Indicator; description: string } {
+  const count = (s: ComponentStatus) => statuses.filter((x) => x === s).length;
+  const total = statuses.length;
+  const major = count('major_outage');
+  const partial = count('partial_outage');
+  const degraded = count('degraded_performance');
+
+  if (total > 0 && major === total) return { indicator: 'critical', description: 'Major System Outage' };
+  if (major > 0 || (total > 0 && partial === total)) {
+    return { indicator: 'major', description: 'Partial System Outage' };
+  }
+  if (partial > 0) return { indicator: 'minor', description: 'Minor Service Outage' };
+  // A lone degraded component reads "Partially Degraded Service", as the original answers.
+  if (total > 1 && degraded === total) return { indicator: 'minor', description: 'Degraded System Service' };
+  if (degraded > 0) return { indicator: 'minor', description: 'Partially Degraded Service' };
+  if (count('under_maintenance') > 0) {
+    return { indicator: 'maintenance', description: 'Service Under Maintenance' };
+  }
+  return { indicator: 'none', description: 'All Systems Operational' };
+}

@@ -1,0 +1,174 @@
+// Calendar days and months in the site's time zone, via Intl so DST is always right.
+
+const DAY_MS = 86_400_000;
+
+// Building a DateTimeFormat is costly; daily bars ask for the same few zones repeatedly.
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(tz: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      calendar: 'gregory',
+      numberingSystem: 'latn',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    partsFormatters.set(tz, f);
+  }
+  return f;
+}
+
+function localFields(instant: number, tz: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
+  const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of partsFormatter(tz).formatToParts(instant)) {
+    if (p.type in fields) fields[p.type as keyof typeof fields] = Number(p.value);
+  }
+  return fields;
+}
+
+/** Local wall-clock minus UTC at that instant, in ms (whole seconds). */
+function offsetAt(instant: number, tz: string): number {
+  const f = localFields(instant, tz);
+  const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+function keyOfUtcDate(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+}
+
+function parseKey(dateKey: string): { year: number; month: number; day: number } {
+  const [year = NaN, month = NaN, day = NaN] = dateKey.split('-').map(Number);
+  return { year, month, day };
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function dayKey(instant: number, tz: string): string {
+  const f = localFields(instant, tz);
+  return `${pad(f.year, 4)}-${pad(f.month, 2)}-${pad(f.day, 2)}`;
+}
+
+export function addDays(dateKey: string, n: number): string {
+  const { year, month, day } = parseKey(dateKey);
+  return keyOfUtcDate(Date.UTC(year, month - 1, day + n));
+}
+
+// Every component's daily bars ask for the same days; a few years of days per zone is tiny.
+const MIDNIGHT_CACHE_SIZE = 10_000;
+const midnights = new Map<string, number>();
+
+/**
+ * The first instant of a local day. Try the offsets in force a day either side (zones change
+ * at most once in that span): the earliest exact match wins (midnight can repeat when clocks
+ * go back); with no match midnight was skipped, and the day begins at the later candidate.
+ */
+export function zonedMidnight(dateKey: string, tz: string): number {
+  const cacheKey = `${tz} ${dateKey}`;
+  const cached = midnights.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const { year, month, day } = parseKey(dateKey);
+  const wall = Date.UTC(year, month - 1, day);
+  const candidates = [offsetAt(wall - DAY_MS, tz), offsetAt(wall + DAY_MS, tz)].map((o) => wall - o);
+  const exact = candidates.filter((c) => c + offsetAt(c, tz) === wall);
+  const midnight = exact.length > 0 ? Math.min(...exact) : Math.max(...candidates);
+  if (midnights.size >= MIDNIGHT_CACHE_SIZE) midnights.clear();
+  midnights.set(cacheKey, midnight);
+  return midnight;
+}
+
+/** A local calendar day as a half-open instant range [start, end). */
+export interface DayWindow {
+  date: string;
+  start: number;
+  end: number;
+}
+
+export function lastDays(now: number, tz: string, count: number): DayWindow[] {
+  const today = dayKey(now, tz);
+  const days: DayWindow[] = [];
+  let date = addDays(today, 1 - count);
+  let start = zonedMidnight(date, tz);
+  for (let i = 0; i < count; i++) {
+    const next = addDays(date, 1);
+    const end = zonedMidnight(next, tz);
+    days.push({ date, start, end });
+    date = next;
+    start = end;
+  }
+  return days;
+}
+
+export function monthKey(instant: number, tz: string): { year: number; month: number } {
+  const f = localFields(instant, tz);
+  return { year: f.year, month: f.month };
+}
+
+export function monthWindow(year: number, month: number, tz: string): { start: number; end: number } {
+  const first = keyOfUtcDate(Date.UTC(year, month - 1, 1));
+  const nextFirst = keyOfUtcDate(Date.UTC(year, month, 1));
+  return { start: zonedMidnight(first, tz), end: zonedMidnight(nextFirst, tz) };
+}
+
+export type InstantStyle = 'datetime' | 'date' | 'time' | 'month';
+
+const STYLE_OPTIONS: Record<InstantStyle, Intl.DateTimeFormatOptions> = {
+  datetime: { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' },
+  date: { day: 'numeric', month: 'short', year: 'numeric' },
+  time: { hour: '2-digit', minute: '2-digit' },
+  month: { month: 'long', year: 'numeric' },
+};
+
+/** Short zone name: British English knows CET/BST, American English knows EST/PDT. */
+function zoneAbbreviation(instant: number, tz: string): string {
+  const nameIn = (locale: string) =>
+    new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: 'short' })
+      .formatToParts(instant)
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const british = nameIn('en-GB');
+  return /^GMT[+-]/.test(british) ? nameIn('en-US') : british;
+}
+
+/**
+ * English, 24-hour: "22 Nov 2026, 14:05 CET", "22 Nov 2026", "14:05", "November 2026".
+ * Assembled from American parts because British English abbreviates September as "Sept".
+ */
+export function formatInstant(instant: number, tz: string, style: InstantStyle): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    ...STYLE_OPTIONS[style],
+    timeZone: tz,
+    hourCycle: 'h23',
+    calendar: 'gregory',
+    numberingSystem: 'latn',
+  }).formatToParts(instant);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  switch (style) {
+    case 'datetime':
+      return `${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} ${zoneAbbreviation(instant, tz)}`;
+    case 'date':
+      return `${get('day')} ${get('month')} ${get('year')}`;
+    case 'time':
+      return `${get('hour')}:${get('minute')}`;
+    case 'month':
+      return `${get('month')} ${get('year')}`;
+  }
+}

@@ -1,0 +1,169 @@
+// Current status, daily bars and window availability for every component, from indexed range
+// queries over impact periods and maintenance windows (never a scan of all history).
+import { and, asc, eq, gt, gte, inArray, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import * as s from '../../db/schema.ts';
+import { computeAvailability, DEFAULT_WEIGHTS, type Interval } from '../domain/availability.ts';
+import { computeDailyBars, type BarPeriod, type DayBar } from '../domain/daily-bars.ts';
+import { evaluateMaintenanceWindows } from '../domain/maintenance-policy.ts';
+import { deriveComponentStatus, type ComponentStatus } from '../domain/status.ts';
+import { lastDays, zonedMidnight } from '../domain/time-zone.ts';
+import { loadSlaPolicies, maintenanceRulesOf, policyFor, type Site, type SlaPolicy } from './site.ts';
+
+export interface ComponentHealth {
+  id: number;
+  publicId: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  groupId: number | null;
+  position: number;
+  startDate: string | null;
+  status: ComponentStatus;
+  bars: DayBar[];
+  /** Availability over the bars' window, null when the component did not exist yet. */
+  availability: number | null;
+  policy: SlaPolicy | null;
+}
+
+export interface Group {
+  id: number;
+  publicId: string;
+  name: string;
+  description: string | null;
+  position: number;
+}
+
+const YEAR_MS = 366 * 86_400_000;
+
+export function loadGroups(db: Db): Group[] {
+  return db
+    .select({
+      id: s.componentGroups.id,
+      publicId: s.componentGroups.publicId,
+      name: s.componentGroups.name,
+      description: s.componentGroups.description,
+      position: s.componentGroups.position,
+    })
+    .from(s.componentGroups)
+    .orderBy(asc(s.componentGroups.position), asc(s.componentGroups.id))
+    .all();
+}
+
+export function loadComponentHealth(
+  db: Db,
+  site: Site,
+  now: number,
+  options: { days?: number; componentIds?: number[] } = {},
+): ComponentHealth[] {
+  const days = options.days ?? site.historyDays;
+  const rows = db
+    .select()
+    .from(s.components)
+    .where(options.componentIds ? inArray(s.components.id, options.componentIds) : undefined)
+    .orderBy(asc(s.components.position), asc(s.components.id))
+    .all();
+  if (rows.length === 0) return [];
+  const windowStart = lastDays(now, site.timeZone, days)[0]!.start;
+  const periods = loadPeriodsSince(db, windowStart, now, rows.map((r) => r.id));
+  const policies = loadSlaPolicies(db);
+  const excused = loadExcusedIntervals(db, site, policies, windowStart, now, rows);
+  return rows.map((row) => {
+    const policy = policyFor(policies, site, row.slaPolicyId);
+    const weights = policy?.weights ?? DEFAULT_WEIGHTS;
+    const own = periods.get(row.id) ?? [];
+    const existsFrom = row.startDate ? zonedMidnight(row.startDate, site.timeZone) : null;
+    const ownExcused = excused.get(row.id) ?? [];
+    const bars = computeDailyBars({ now, timeZone: site.timeZone, days, periods: own, weights, existsFrom, excused: ownExcused });
+    const { availability } = computeAvailability({
+      window: { start: windowStart, end: now },
+      periods: own,
+      weights,
+      existsFrom,
+      excused: ownExcused,
+      now,
+    });
+    return {
+      id: row.id,
+      publicId: row.publicId,
+      slug: row.slug,
+      name: row.name,
+      description: row.description,
+      groupId: row.groupId,
+      position: row.position,
+      startDate: row.startDate,
+      status: deriveComponentStatus(own, now),
+      bars,
+      availability,
+      policy,
+    };
+  });
+}
+
+/** Periods overlapping [from, to), grouped by component, with their incident's public id. */
+export function loadPeriodsSince(db: Db, from: number, to: number, componentIds: number[]): Map<number, BarPeriod[]> {
+  const rows = db
+    .select({
+      componentId: s.impactPeriods.componentId,
+      level: s.impactPeriods.level,
+      startedAt: s.impactPeriods.startedAt,
+      endedAt: s.impactPeriods.endedAt,
+      incidentId: s.incidents.publicId,
+    })
+    .from(s.impactPeriods)
+    .leftJoin(s.incidents, eq(s.incidents.id, s.impactPeriods.incidentId))
+    .where(
+      and(
+        or(isNull(s.impactPeriods.endedAt), gt(s.impactPeriods.endedAt, from)),
+        lt(s.impactPeriods.startedAt, to),
+        inArray(s.impactPeriods.componentId, componentIds),
+      ),
+    )
+    .orderBy(asc(s.impactPeriods.startedAt))
+    .all();
+  const byComponent = new Map<number, BarPeriod[]>();
+  for (const row of rows) {
+    const list = byComponent.get(row.componentId) ?? [];
+    list.push({ level: row.level, startedAt: row.startedAt, endedAt: row.endedAt, incidentId: row.incidentId });
+    byComponent.set(row.componentId, list);
+  }
+  return byComponent;
+}
+
+/**
+ * Excused maintenance intervals per component. Windows are evaluated from a year before the
+ * window so the per-calendar-year count is right.
+ */
+function loadExcusedIntervals(
+  db: Db,
+  site: Site,
+  policies: Map<number, SlaPolicy>,
+  from: number,
+  to: number,
+  components: { id: number; slaPolicyId: number | null }[],
+): Map<number, Interval[]> {
+  const rows = db
+    .select({
+      componentId: s.maintenanceComponents.componentId,
+      id: s.maintenances.publicId,
+      status: s.maintenances.status,
+      scheduledStart: s.maintenances.scheduledStart,
+      scheduledEnd: s.maintenances.scheduledEnd,
+      announcedAt: s.maintenances.announcedAt,
+    })
+    .from(s.maintenances)
+    .innerJoin(s.maintenanceComponents, eq(s.maintenanceComponents.maintenanceId, s.maintenances.id))
+    .where(and(gte(s.maintenances.scheduledStart, from - YEAR_MS), lt(s.maintenances.scheduledStart, to)))
+    .all();
+  const result = new Map<number, Interval[]>();
+  for (const component of components) {
+    const windows = rows.filter((r) => r.componentId === component.id);
+    if (windows.length === 0) continue;
+    const policy = policyFor(policies, site, component.slaPolicyId);
+    const rules = maintenanceRulesOf(policy);
+    const evaluations = evaluateMaintenanceWindows(windows, rules, site.timeZone);
+    const intervals = [...evaluations.values()].flatMap((e) => (e.excusedInterval ? [e.excusedInterval] : []));
+    result.set(component.id, intervals);
+  }
+  return result;
+}

@@ -1,0 +1,40 @@
+// Everything one component's public page needs.
+import { desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import * as s from '../../db/schema.ts';
+import { loadComponentHealth, type ComponentHealth } from './component-health.ts';
+import { NotFound } from './errors.ts';
+import { loadIncidentSummaries, type IncidentSummary } from './incidents.ts';
+import { loadSite, type Site } from './site.ts';
+
+export const COMPONENT_PAGE_INCIDENTS = 20;
+
+export interface ComponentPage {
+  site: Site;
+  now: number;
+  component: ComponentHealth;
+  groupName: string | null;
+  incidents: IncidentSummary[];
+}
+
+export function getComponentPage(db: Db, slug: string, now: number): ComponentPage {
+  const row = db
+    .select({ id: s.components.id, groupName: s.componentGroups.name })
+    .from(s.components)
+    .leftJoin(s.componentGroups, eq(s.componentGroups.id, s.components.groupId))
+    .where(eq(s.components.slug, slug))
+    .get();
+  if (!row) throw new NotFound(`No component ${slug}`);
+  const site = loadSite(db);
+  const component = loadComponentHealth(db, site, now, { componentIds: [row.id] })[0]!;
+  const incidentIds = db
+    .selectDistinct({ id: s.impactPeriods.incidentId, startedAt: s.incidents.startedAt })
+    .from(s.impactPeriods)
+    .innerJoin(s.incidents, eq(s.incidents.id, s.impactPeriods.incidentId))
+    .where(eq(s.impactPeriods.componentId, row.id))
+    .orderBy(desc(s.incidents.startedAt))
+    .limit(COMPONENT_PAGE_INCIDENTS)
+    .all()
+    .map((r) => r.id!);
+  return { site, now, component, groupName: row.groupName, incidents: loadIncidentSummaries(db, incidentIds, now) };
+}

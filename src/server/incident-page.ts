@@ -1,0 +1,41 @@
+// Everything the public incident page needs.
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import * as s from '../../db/schema.ts';
+import { NotFound } from './errors.ts';
+import { findIncidentId, loadIncidentSummaries, loadUpdates, type IncidentSummary, type UpdateView } from './incidents.ts';
+import { loadSite, type Site } from './site.ts';
+
+export interface IncidentPage {
+  site: Site;
+  now: number;
+  incident: IncidentSummary;
+  updates: UpdateView[];
+  corrections: { reason: string; correctedAt: number }[];
+  postmortem: { bodyHtml: string; publishedAt: number; updatedAt: number } | null;
+}
+
+export function getIncidentPage(db: Db, publicId: string, now: number): IncidentPage {
+  const id = findIncidentId(db, publicId);
+  const incident = id === null ? undefined : loadIncidentSummaries(db, [id], now)[0];
+  if (id === null || !incident) throw new NotFound(`No incident ${publicId}`);
+  const corrections = db
+    .select({ reason: s.impactCorrections.reason, correctedAt: s.impactCorrections.correctedAt })
+    .from(s.impactCorrections)
+    .where(eq(s.impactCorrections.incidentId, id))
+    .orderBy(desc(s.impactCorrections.correctedAt))
+    .all();
+  const postmortem = db
+    .select({ bodyHtml: s.postmortems.bodyHtml, publishedAt: s.postmortems.publishedAt, updatedAt: s.postmortems.updatedAt })
+    .from(s.postmortems)
+    .where(and(eq(s.postmortems.incidentId, id), eq(s.postmortems.status, 'published')))
+    .get();
+  return {
+    site: loadSite(db),
+    now,
+    incident,
+    updates: loadUpdates(db, [id]).get(id) ?? [],
+    corrections,
+    postmortem: postmortem ? { ...postmortem, publishedAt: postmortem.publishedAt ?? postmortem.updatedAt } : null,
+  };
+}

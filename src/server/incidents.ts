@@ -1,0 +1,209 @@
+// Incident read models. Visibility is decided here once (every incident is public today) and
+// serves the HTML pages, the JSON API and the feeds alike.
+import { asc, desc, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import * as s from '../../db/schema.ts';
+import { computeDurations, type TimelineDurations } from '../domain/durations.ts';
+import { worstStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../domain/status.ts';
+
+export interface UpdateView {
+  publicId: string;
+  kind: 'update' | 'apology' | 'correction';
+  status: IncidentStatus;
+  bodyMd: string;
+  bodyHtml: string;
+  displayAt: number;
+  createdAt: number;
+  updatedAt: number;
+  editedAt: number | null;
+  componentChanges: { componentId: string; name: string; oldStatus: string; newStatus: string }[];
+  revisions: { bodyHtml: string; revisedAt: number }[];
+}
+
+export interface AffectedComponent {
+  id: number;
+  publicId: string;
+  slug: string;
+  name: string;
+  /** Worst level this incident put the component in. */
+  worst: ComponentStatus;
+  periods: { level: ComponentStatus; startedAt: number; endedAt: number | null }[];
+}
+
+export interface IncidentSummary {
+  id: number;
+  publicId: string;
+  title: string;
+  impact: IncidentImpact;
+  status: IncidentStatus;
+  startedAt: number;
+  mitigatedAt: number | null;
+  impactEndedAt: number | null;
+  monitoringAt: number | null;
+  resolvedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  firstUpdateAt: number | null;
+  latestUpdate: UpdateView | null;
+  components: AffectedComponent[];
+  durations: TimelineDurations;
+}
+
+/** The single visibility rule for incidents shown anywhere in public. */
+export function publicIncidentsWhere(extra?: SQL): SQL | undefined {
+  return extra;
+}
+
+export function listIncidentIds(db: Db, where: SQL | undefined, limit?: number): number[] {
+  const query = db
+    .select({ id: s.incidents.id })
+    .from(s.incidents)
+    .where(publicIncidentsWhere(where))
+    .orderBy(desc(s.incidents.startedAt), desc(s.incidents.id));
+  return (limit === undefined ? query.all() : query.limit(limit).all()).map((r) => r.id);
+}
+
+export function listActiveIncidents(db: Db, now: number): IncidentSummary[] {
+  return loadIncidentSummaries(db, listIncidentIds(db, ne(s.incidents.status, 'resolved')), now);
+}
+
+export function loadIncidentSummaries(db: Db, ids: number[], now: number): IncidentSummary[] {
+  if (ids.length === 0) return [];
+  const rows = db.select().from(s.incidents).where(inArray(s.incidents.id, ids)).all();
+  const updates = loadUpdates(db, ids);
+  const components = loadAffectedComponents(db, ids);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    const own = updates.get(id) ?? [];
+    const firstUpdateAt = own.length ? Math.min(...own.map((u) => u.displayAt)) : null;
+    return [
+      {
+        id: row.id,
+        publicId: row.publicId,
+        title: row.title,
+        impact: row.impact,
+        status: row.status,
+        startedAt: row.startedAt,
+        mitigatedAt: row.mitigatedAt,
+        impactEndedAt: row.impactEndedAt,
+        monitoringAt: row.monitoringAt,
+        resolvedAt: row.resolvedAt,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+        firstUpdateAt,
+        latestUpdate: own[0] ?? null,
+        components: components.get(id) ?? [],
+        durations: computeDurations(
+          {
+            startedAt: row.startedAt,
+            mitigatedAt: row.mitigatedAt,
+            impactEndedAt: row.impactEndedAt,
+            resolvedAt: row.resolvedAt,
+            firstUpdateAt,
+          },
+          now,
+        ),
+      },
+    ];
+  });
+}
+
+/** Updates per incident, newest first, with their component changes and revisions. */
+export function loadUpdates(db: Db, incidentIds: number[]): Map<number, UpdateView[]> {
+  const rows = db
+    .select()
+    .from(s.incidentUpdates)
+    .where(inArray(s.incidentUpdates.incidentId, incidentIds))
+    .orderBy(desc(s.incidentUpdates.displayAt), desc(s.incidentUpdates.id))
+    .all();
+  const updateIds = rows.map((r) => r.id);
+  const changes = updateIds.length
+    ? db
+        .select({
+          updateId: s.incidentUpdateComponents.updateId,
+          componentId: s.components.publicId,
+          name: s.components.name,
+          oldStatus: s.incidentUpdateComponents.oldStatus,
+          newStatus: s.incidentUpdateComponents.newStatus,
+        })
+        .from(s.incidentUpdateComponents)
+        .innerJoin(s.components, eq(s.components.id, s.incidentUpdateComponents.componentId))
+        .where(inArray(s.incidentUpdateComponents.updateId, updateIds))
+        .orderBy(asc(s.components.position))
+        .all()
+    : [];
+  const revisions = updateIds.length
+    ? db
+        .select()
+        .from(s.updateRevisions)
+        .where(inArray(s.updateRevisions.updateId, updateIds))
+        .orderBy(desc(s.updateRevisions.revisedAt))
+        .all()
+    : [];
+  const result = new Map<number, UpdateView[]>();
+  for (const row of rows) {
+    const list = result.get(row.incidentId) ?? [];
+    list.push({
+      publicId: row.publicId,
+      kind: row.kind,
+      status: row.status,
+      bodyMd: row.bodyMd,
+      bodyHtml: row.bodyHtml,
+      displayAt: row.displayAt,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      editedAt: row.editedAt,
+      componentChanges: changes
+        .filter((c) => c.updateId === row.id)
+        .map(({ componentId, name, oldStatus, newStatus }) => ({ componentId, name, oldStatus, newStatus })),
+      revisions: revisions
+        .filter((r) => r.updateId === row.id)
+        .map((r) => ({ bodyHtml: r.bodyHtml, revisedAt: r.revisedAt })),
+    });
+    result.set(row.incidentId, list);
+  }
+  return result;
+}
+
+function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, AffectedComponent[]> {
+  const rows = db
+    .select({
+      incidentId: s.impactPeriods.incidentId,
+      componentId: s.components.id,
+      publicId: s.components.publicId,
+      slug: s.components.slug,
+      name: s.components.name,
+      level: s.impactPeriods.level,
+      startedAt: s.impactPeriods.startedAt,
+      endedAt: s.impactPeriods.endedAt,
+    })
+    .from(s.impactPeriods)
+    .innerJoin(s.components, eq(s.components.id, s.impactPeriods.componentId))
+    .where(inArray(s.impactPeriods.incidentId, incidentIds))
+    .orderBy(asc(s.components.position), asc(s.components.id), asc(s.impactPeriods.startedAt))
+    .all();
+  const result = new Map<number, AffectedComponent[]>();
+  for (const row of rows) {
+    const list = result.get(row.incidentId!) ?? [];
+    let entry = list.find((c) => c.id === row.componentId);
+    if (!entry) {
+      entry = { id: row.componentId, publicId: row.publicId, slug: row.slug, name: row.name, worst: 'operational', periods: [] };
+      list.push(entry);
+    }
+    entry.periods.push({ level: row.level, startedAt: row.startedAt, endedAt: row.endedAt });
+    entry.worst = worstStatus([entry.worst, row.level]);
+    result.set(row.incidentId!, list);
+  }
+  return result;
+}
+
+export function findIncidentId(db: Db, publicId: string): number | null {
+  const row = db
+    .select({ id: s.incidents.id })
+    .from(s.incidents)
+    .where(publicIncidentsWhere(eq(s.incidents.publicId, publicId)))
+    .get();
+  return row?.id ?? null;
+}

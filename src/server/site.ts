@@ -1,0 +1,104 @@
+// Site settings and SLA policies, parsed from their stored JSON.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { siteSettings, slaPolicies } from '../../db/schema.ts';
+import { DEFAULT_WEIGHTS, type Weights } from '../domain/availability.ts';
+import type { MaintenanceRules } from '../domain/maintenance-policy.ts';
+
+export interface Site {
+  publicId: string;
+  name: string;
+  url: string;
+  timeZone: string;
+  accentColor: string;
+  historyDays: number;
+  defaultSlaPolicyId: number | null;
+  dataVersion: number;
+  updatedAt: number;
+}
+
+export interface SlaPolicy {
+  id: number;
+  publicId: string;
+  name: string;
+  availabilityTarget: number;
+  creditTiers: { below: number; creditPercent: number }[];
+  weights: Weights;
+  maintenanceNoticeDays: number;
+  maintenanceMaxHours: number | null;
+  maintenanceMaxPerYear: number | null;
+  maintenanceAllowedDays: number[] | null;
+  responseTargets: Partial<Record<'critical' | 'major' | 'minor' | 'none', number>>;
+  responseComplianceTarget: number;
+}
+
+const FALLBACK_SITE: Site = {
+  publicId: 'site',
+  name: 'Status',
+  url: 'http://localhost:4321',
+  timeZone: 'UTC',
+  accentColor: '#2f5fd0',
+  historyDays: 90,
+  defaultSlaPolicyId: null,
+  dataVersion: 0,
+  updatedAt: 0,
+};
+
+export function loadSite(db: Db): Site {
+  const row = db.select().from(siteSettings).where(eq(siteSettings.id, 1)).get();
+  if (!row) return FALLBACK_SITE;
+  return {
+    publicId: row.publicId,
+    name: row.name,
+    url: row.url.replace(/\/+$/, ''),
+    timeZone: row.timeZone,
+    accentColor: row.accentColor,
+    historyDays: row.historyDays,
+    defaultSlaPolicyId: row.defaultSlaPolicyId,
+    dataVersion: row.dataVersion,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function loadSlaPolicies(db: Db): Map<number, SlaPolicy> {
+  const rows = db.select().from(slaPolicies).all();
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        id: row.id,
+        publicId: row.publicId,
+        name: row.name,
+        availabilityTarget: row.availabilityTarget,
+        creditTiers: JSON.parse(row.creditTiers),
+        weights: { ...DEFAULT_WEIGHTS, ...JSON.parse(row.weights) },
+        maintenanceNoticeDays: row.maintenanceNoticeDays,
+        maintenanceMaxHours: row.maintenanceMaxHours,
+        maintenanceMaxPerYear: row.maintenanceMaxPerYear,
+        maintenanceAllowedDays: row.maintenanceAllowedDays ? JSON.parse(row.maintenanceAllowedDays) : null,
+        responseTargets: JSON.parse(row.responseTargets),
+        responseComplianceTarget: row.responseComplianceTarget,
+      },
+    ]),
+  );
+}
+
+/** The policy in force for a component: its own, else the site default, else none. */
+export function policyFor(
+  policies: Map<number, SlaPolicy>,
+  site: Site,
+  componentPolicyId: number | null,
+): SlaPolicy | null {
+  return policies.get(componentPolicyId ?? -1) ?? policies.get(site.defaultSlaPolicyId ?? -1) ?? null;
+}
+
+/** Maintenance rules of a policy; without a policy every announced window is excused. */
+export function maintenanceRulesOf(policy: SlaPolicy | null): MaintenanceRules {
+  if (!policy) return { noticeDays: 0, maxHours: null, maxPerYear: null, allowedDays: null };
+  return {
+    noticeDays: policy.maintenanceNoticeDays,
+    maxHours: policy.maintenanceMaxHours,
+    maxPerYear: policy.maintenanceMaxPerYear,
+    allowedDays: policy.maintenanceAllowedDays,
+  };
+}

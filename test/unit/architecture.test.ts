@@ -1,0 +1,121 @@
+// Layers point one way: pages → server → domain, and db never reaches into src.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SOURCE_EXTENSIONS = ['.ts', '.astro', '.mjs'];
+
+interface SourceFile {
+  /** Relative to the project root, with forward slashes. */
+  path: string;
+  source: string;
+}
+
+function listSources(dir: string): SourceFile[] {
+  return readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && SOURCE_EXTENSIONS.some((ext) => e.name.endsWith(ext)))
+    .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .map((p) => ({ path: p, source: readFileSync(path.join(ROOT, p), 'utf8') }));
+}
+
+// Comments may mention forbidden things ("never Date.now()"); only code counts.
+function stripComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+}
+
+function importSpecifiers(code: string): string[] {
+  const staticImports = /\b(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/g;
+  const dynamicImports = /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+  return [...code.matchAll(staticImports), ...code.matchAll(dynamicImports)].map((m) => m[1]!);
+}
+
+/** The project path an import points at, or null for a package. */
+function resolveImport(from: string, spec: string): string | null {
+  if (spec.startsWith('/')) return path.posix.normalize(spec.slice(1));
+  if (spec.startsWith('.')) return path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+  return null;
+}
+
+const isUnder = (target: string | null, pattern: RegExp) => target !== null && pattern.test(target);
+
+function findViolations(file: SourceFile): string[] {
+  const code = stripComments(file.source);
+  const found: string[] = [];
+  const flag = (what: string, why: string) => found.push(`${file.path}: ${what} — ${why}`);
+
+  for (const spec of importSpecifiers(code)) {
+    const target = resolveImport(file.path, spec);
+    if (file.path.startsWith('src/domain/') && !isUnder(target, /^src\/domain\//)) {
+      flag(`imports '${spec}'`, 'src/domain may only import inside src/domain');
+    }
+    if (file.path.startsWith('src/server/') && isUnder(target, /^src\/(pages|actions|middleware)(\/|\.|$)/)) {
+      flag(`imports '${spec}'`, 'src/server must not import pages, actions or middleware');
+    }
+    if (file.path.startsWith('db/') && isUnder(target, /^src(\/|$)/)) {
+      flag(`imports '${spec}'`, 'db must not import from src');
+    }
+    if (
+      file.path.startsWith('src/pages/') &&
+      (isUnder(target, /^db(\/|$)/) || /^(drizzle-orm|better-sqlite3)(\/|$)/.test(spec))
+    ) {
+      flag(`imports '${spec}'`, 'pages call src/server, never the database');
+    }
+  }
+  if (file.path.startsWith('src/domain/')) {
+    const impure: [RegExp, string][] = [
+      [/\bprocess\.env\b/, 'process.env'],
+      [/\bDate\.now\s*\(/, 'Date.now()'],
+      [/\bnew\s+Date\s*\(\s*\)/, 'new Date()'],
+    ];
+    for (const [pattern, name] of impure) {
+      if (pattern.test(code)) flag(`uses ${name}`, 'the domain takes the clock and configuration as parameters');
+    }
+  }
+  return found;
+}
+
+describe('architecture rules', () => {
+  it.each<[string, string, string[]]>([
+    ['src/domain/a.ts', "import { b } from './b.ts';\nimport type { C } from '../domain/c.ts';", []],
+    ['src/domain/a.ts', "// never Date.now() here\n/* nor process.env */\nconst url = 'https://x.test';", []],
+    ['src/domain/a.ts', "import { z } from 'zod';", ["src/domain/a.ts: imports 'zod' — src/domain may only import inside src/domain"]],
+    ['src/domain/a.ts', "import fs from 'node:fs';", ["src/domain/a.ts: imports 'node:fs' — src/domain may only import inside src/domain"]],
+    [
+      'src/domain/a.ts',
+      "import {\n  getDb,\n} from '../server/db.ts';",
+      ["src/domain/a.ts: imports '../server/db.ts' — src/domain may only import inside src/domain"],
+    ],
+    ['src/domain/a.ts', 'const t = Date.now();', ['src/domain/a.ts: uses Date.now() — the domain takes the clock and configuration as parameters']],
+    ['src/domain/a.ts', 'const d = new Date( );', ['src/domain/a.ts: uses new Date() — the domain takes the clock and configuration as parameters']],
+    ['src/domain/a.ts', 'const d = new Date(now);', []],
+    ['src/domain/a.ts', 'const tz = process.env.TZ;', ['src/domain/a.ts: uses process.env — the domain takes the clock and configuration as parameters']],
+    ['src/server/a.ts', "import { x } from '../domain/x.ts';\nimport { eq } from 'drizzle-orm';", []],
+    ['src/server/a.ts', "export { x } from '../pages/x.ts';", ["src/server/a.ts: imports '../pages/x.ts' — src/server must not import pages, actions or middleware"]],
+    ['src/server/a.ts', "const m = await import('../middleware.ts');", ["src/server/a.ts: imports '../middleware.ts' — src/server must not import pages, actions or middleware"]],
+    ['src/server/a.ts', "import { a } from '../actions/index.ts';", ["src/server/a.ts: imports '../actions/index.ts' — src/server must not import pages, actions or middleware"]],
+    ['db/seed/a.ts', "import { schema } from '../schema.ts';", []],
+    ['db/seed/a.ts', "import { config } from '../../src/config.ts';", ["db/seed/a.ts: imports '../../src/config.ts' — db must not import from src"]],
+    ['src/pages/index.astro', "---\nimport { getStatusPage } from '../server/status-page.ts';\n---", []],
+    ['src/pages/index.astro', "---\nimport { openDatabase } from '../../db/client.ts';\n---", ["src/pages/index.astro: imports '../../db/client.ts' — pages call src/server, never the database"]],
+    ['src/pages/api/x.ts', "import { eq } from 'drizzle-orm/sql';", ["src/pages/api/x.ts: imports 'drizzle-orm/sql' — pages call src/server, never the database"]],
+    ['src/pages/api/x.ts', "import Database from 'better-sqlite3';", ["src/pages/api/x.ts: imports 'better-sqlite3' — pages call src/server, never the database"]],
+  ])('%s with %j → %j', (filePath, source, expected) => {
+    expect(findViolations({ path: filePath, source })).toEqual(expected);
+  });
+});
+
+describe('architecture of this project', () => {
+  const files = [...listSources('src'), ...listSources('db')];
+
+  it('finds the sources it checks', () => {
+    expect(files.map((f) => f.path)).toContain('src/domain/status.ts');
+    expect(files.map((f) => f.path)).toContain('db/schema.ts');
+  });
+
+  it('has no upward or impure imports', () => {
+    const violations = files.flatMap(findViolations);
+    expect(violations, `Layer violations:\n${violations.join('\n')}`).toEqual([]);
+  });
+});
