@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// One flat suite for now; test/db, test/integration and test/e2e can become projects later.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Integration and browser tests run against the built server; build it once per run.
+    globalSetup: ['test/support/build-once.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -76,7 +76,12 @@ function weightedSegments(periods: readonly PeriodLike[], weights: Weights, now:
     }
   }
   events.sort((a, b) => a.at - b.at);
-  const open: Record<ImpactLevel, number> = { major_outage: 0, partial_outage: 0, degraded_performance: 0, under_maintenance: 0 };
+  const open: Record<ImpactLevel, number> = {
+    major_outage: 0,
+    partial_outage: 0,
+    degraded_performance: 0,
+    under_maintenance: 0,
+  };
   const segments: WeightedSegment[] = [];
   for (let i = 0; i < events.length; ) {
     const at = events[i]!.at;

@@ -25,11 +25,14 @@ function spanBetween(from: number, to: number | null, now: number): Span {
   return { ms: Math.max(0, (to ?? now) - from), ongoing: to === null };
 }
 
+/** A resolved incident never keeps counting: a missing moment falls back to its resolution. */
 export function computeDurations(t: TimelineMoments, now: number): TimelineDurations {
+  const mitigated = t.mitigatedAt ?? t.resolvedAt;
+  const impactEnded = t.impactEndedAt ?? t.resolvedAt;
   return {
-    failover: spanBetween(t.startedAt, t.mitigatedAt, now),
-    customerImpact: spanBetween(t.startedAt, t.impactEndedAt, now),
-    impactAfterFailover: t.mitigatedAt === null ? null : spanBetween(t.mitigatedAt, t.impactEndedAt, now),
+    failover: spanBetween(t.startedAt, mitigated, now),
+    customerImpact: spanBetween(t.startedAt, impactEnded, now),
+    impactAfterFailover: t.mitigatedAt === null ? null : spanBetween(t.mitigatedAt, impactEnded, now),
     timeToFirstUpdate: t.firstUpdateAt === null ? null : Math.max(0, t.firstUpdateAt - t.startedAt),
   };
 }

@@ -2,33 +2,35 @@
 
 const DAY_MS = 86_400_000;
 
-// Building a DateTimeFormat is costly; daily bars ask for the same few zones repeatedly.
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+// Building a DateTimeFormat is costly and pages format many instants in the same few zones.
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function partsFormatter(tz: string): Intl.DateTimeFormat {
-  let f = partsFormatters.get(tz);
+function formatter(locale: string, tz: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${tz} ${JSON.stringify(options)}`;
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      calendar: 'gregory',
-      numberingSystem: 'latn',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    partsFormatters.set(tz, f);
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone: tz, calendar: 'gregory', numberingSystem: 'latn' });
+    formatters.set(key, f);
   }
   return f;
 }
 
-function localFields(instant: number, tz: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
-  const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const p of partsFormatter(tz).formatToParts(instant)) {
-    if (p.type in fields) fields[p.type as keyof typeof fields] = Number(p.value);
+const FIELD_OPTIONS: Intl.DateTimeFormatOptions = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+};
+
+type LocalField = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
+
+function localFields(instant: number, tz: string): Record<LocalField, number> {
+  const fields: Record<LocalField, number> = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of formatter('en-US', tz, FIELD_OPTIONS).formatToParts(instant)) {
+    if (p.type in fields) fields[p.type as LocalField] = Number(p.value);
   }
   return fields;
 }
@@ -141,7 +143,7 @@ const STYLE_OPTIONS: Record<InstantStyle, Intl.DateTimeFormatOptions> = {
 /** Short zone name: British English knows CET/BST, American English knows EST/PDT. */
 function zoneAbbreviation(instant: number, tz: string): string {
   const nameIn = (locale: string) =>
-    new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: 'short' })
+    formatter(locale, tz, { timeZoneName: 'short' })
       .formatToParts(instant)
       .find((p) => p.type === 'timeZoneName')?.value ?? '';
   const british = nameIn('en-GB');
@@ -153,21 +155,17 @@ function zoneAbbreviation(instant: number, tz: string): string {
  * Assembled from American parts because British English abbreviates September as "Sept".
  */
 export function formatInstant(instant: number, tz: string, style: InstantStyle): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    ...STYLE_OPTIONS[style],
-    timeZone: tz,
-    hourCycle: 'h23',
-    calendar: 'gregory',
-    numberingSystem: 'latn',
-  }).formatToParts(instant);
+  const parts = formatter('en-US', tz, { ...STYLE_OPTIONS[style], hourCycle: 'h23' }).formatToParts(instant);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const date = () => `${get('day')} ${get('month')} ${get('year')}`;
+  const time = () => `${get('hour')}:${get('minute')}`;
   switch (style) {
     case 'datetime':
-      return `${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} ${zoneAbbreviation(instant, tz)}`;
+      return `${date()}, ${time()} ${zoneAbbreviation(instant, tz)}`;
     case 'date':
-      return `${get('day')} ${get('month')} ${get('year')}`;
+      return date();
     case 'time':
-      return `${get('hour')}:${get('minute')}`;
+      return time();
     case 'month':
       return `${get('month')} ${get('year')}`;
   }

@@ -1,5 +1,5 @@
 // Past incidents and maintenance by month (site time zone), a few months a page, per component.
-import { and, exists, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { monthKey, monthWindow } from '../domain/time-zone.ts';
@@ -77,9 +77,7 @@ function incidentFilter(window: { start: number; end: number }, componentId: num
   if (componentId === undefined) return inWindow;
   return and(
     inWindow,
-    exists(
-      sql`select 1 from ${s.impactPeriods} where ${s.impactPeriods.incidentId} = ${s.incidents.id} and ${s.impactPeriods.componentId} = ${componentId}`,
-    ),
+    sql`exists (select 1 from ${s.impactPeriods} where ${s.impactPeriods.incidentId} = ${s.incidents.id} and ${s.impactPeriods.componentId} = ${componentId})`,
   );
 }
 
@@ -92,9 +90,7 @@ function maintenanceFilter(window: { start: number; end: number }, componentId: 
   if (componentId === undefined) return inWindow;
   return and(
     inWindow,
-    exists(
-      sql`select 1 from ${s.maintenanceComponents} where ${s.maintenanceComponents.maintenanceId} = ${s.maintenances.id} and ${s.maintenanceComponents.componentId} = ${componentId}`,
-    ),
+    sql`exists (select 1 from ${s.maintenanceComponents} where ${s.maintenanceComponents.maintenanceId} = ${s.maintenances.id} and ${s.maintenanceComponents.componentId} = ${componentId})`,
   );
 }
 

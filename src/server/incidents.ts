@@ -47,6 +47,8 @@ export interface IncidentSummary {
   latestUpdate: UpdateView | null;
   components: AffectedComponent[];
   durations: TimelineDurations;
+  /** False for a closed incident with no impact periods and no timeline moments (e.g. a notice). */
+  recordedImpact: boolean;
 }
 
 /** The single visibility rule for incidents shown anywhere in public. */
@@ -95,6 +97,8 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         firstUpdateAt,
         latestUpdate: own[0] ?? null,
         components: components.get(id) ?? [],
+        recordedImpact:
+          row.status !== 'resolved' || components.has(id) || row.mitigatedAt !== null || row.impactEndedAt !== null,
         durations: computeDurations(
           {
             startedAt: row.startedAt,

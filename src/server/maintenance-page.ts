@@ -5,7 +5,7 @@ import * as s from '../../db/schema.ts';
 import { evaluateMaintenanceWindows, type MaintenanceEvaluation } from '../domain/maintenance-policy.ts';
 import { NotFound } from './errors.ts';
 import { findMaintenanceId, loadMaintenanceSummaries, type MaintenanceSummary } from './maintenance.ts';
-import { loadSite, loadSlaPolicies, policyFor, type Site } from './site.ts';
+import { loadSite, loadSlaPolicies, maintenanceRulesOf, policyFor, type Site } from './site.ts';
 
 export interface MaintenancePage {
   site: Site;

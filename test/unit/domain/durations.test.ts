@@ -94,6 +94,17 @@ describe('computeDurations', () => {
         timeToFirstUpdate: null,
       },
     ],
+    [
+      'resolved without recorded moments (no customer impact): stops at resolution, never counts on',
+      moments({ resolvedAt: 2 * H, firstUpdateAt: 5 * MIN }),
+      T0 + 30 * D,
+      {
+        failover: { ms: 2 * H, ongoing: false },
+        customerImpact: { ms: 2 * H, ongoing: false },
+        impactAfterFailover: null,
+        timeToFirstUpdate: 5 * MIN,
+      },
+    ],
   ])('%s', (_name, t, now, expected) => {
     expect(computeDurations(t, now)).toEqual(expected);
   });

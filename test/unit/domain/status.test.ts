@@ -48,7 +48,7 @@ describe('labels', () => {
 
 describe('statusSeverity and worstStatus', () => {
   it('orders operational < maintenance < degraded < partial < major', () => {
-    expect([OP, MNT, DEG, PAR, MAJ].map(statusSeverity)).toEqual([0, 1, 2, 3, 4]);
+    expect(([OP, MNT, DEG, PAR, MAJ] as ComponentStatus[]).map((s) => statusSeverity(s))).toEqual([0, 1, 2, 3, 4]);
   });
 
   it.each<[ComponentStatus[], ComponentStatus]>([
