@@ -1,0 +1,68 @@
+// A customer on a phone with JavaScript off: the status page must still tell them everything.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+const ARTIFACTS = path.resolve('test-artifacts');
+const hasBrowser = browserAvailable();
+
+describe.skipIf(!hasBrowser)('public site without JavaScript', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('renders the banner, components and bars, and links through to an incident', async () => {
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Partially Degraded Service');
+    for (const name of ['Send API', 'SMTP relay', 'Inbound email', 'Webhooks', 'Admin console', 'Statistics']) {
+      await expect(page.getByRole('link', { name, exact: true }).count()).resolves.toBe(1);
+    }
+    const bars = page.getByRole('list', { name: 'Send API, last 90 days' });
+    await expect(bars.locator('li').count()).resolves.toBe(90);
+    // On a phone the bars show the last 30 days; each still has its text label.
+    await expect(bars.locator('li:visible').count()).resolves.toBe(30);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'home-phone-no-js.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Elevated latency on webhook deliveries' }).click();
+    await page.waitForURL(/\/incidents\/[a-z0-9]{12}$/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Elevated latency on webhook deliveries');
+    await expect(page.getByText('Customer-facing impact duration').count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'incident-phone-no-js.png'), fullPage: true });
+  });
+
+  it('fits a 320 px wide screen without horizontal scrolling', async () => {
+    const narrow = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const page = await narrow.newPage();
+    for (const p of ['/', '/history', '/components/smtp-relay']) {
+      await page.goto(server.url + p);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, p).toBeLessThanOrEqual(0);
+    }
+    await narrow.close();
+  });
+
+  it('renders in dark mode with readable contrast', async () => {
+    const dark = await browser.newContext({ javaScriptEnabled: false, colorScheme: 'dark', viewport: { width: 1100, height: 900 } });
+    const page = await dark.newPage();
+    await page.goto(server.url + '/');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(17, 21, 26)');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'home-desktop-dark.png'), fullPage: true });
+    await dark.close();
+  });
+});
