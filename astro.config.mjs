@@ -4,6 +4,8 @@ import node from '@astrojs/node';
 
 export default defineConfig({
   output: 'server',
+  // Tests may build elsewhere so parallel runs don't overwrite each other's server.
+  outDir: process.env.CANDOR_OUT_DIR ?? './dist',
   adapter: node({ mode: 'standalone' }),
   // Pages are small and server-rendered; no client framework, no prefetch scripts.
   prefetch: false,

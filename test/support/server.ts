@@ -24,11 +24,14 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Where the suite's build lives (see test/support/build-once.ts). */
+export const OUT_DIR = path.resolve(process.env.CANDOR_OUT_DIR ?? 'dist');
+
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-test-'));
   const databasePath = path.join(dir, 'candor.db');
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.resolve('dist/server/entry.mjs')], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(OUT_DIR, 'server/entry.mjs')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,6 @@
+// Thin wiring: each concern lives in src/server/http and is tested there.
+import { sequence } from 'astro:middleware';
+import { adminGuard } from './server/http/admin-guard.ts';
+import { publicCaching } from './server/http/public-caching.ts';
+
+export const onRequest = sequence(adminGuard, publicCaching);

@@ -1,0 +1,59 @@
+// Every state change runs through here: one transaction that applies the change, writes the
+// audit log and bumps the data version (which caches key on), so a failed write leaves nothing.
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import * as s from '../../../db/schema.ts';
+
+/** Who is acting: a signed-in user, an API token, or the system (seed, CLI). */
+export interface Actor {
+  userId: number | null;
+  tokenId: number | null;
+  /** Human-readable, for the audit log: an email, a token name, or 'system'. */
+  label: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, tokenId: null, label: 'system' };
+
+/** The transaction handle handed to a command body (same query API as Db). */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface CommandContext {
+  tx: Tx;
+  actor: Actor;
+  now: number;
+  audit: (entry: AuditEntry) => void;
+}
+
+export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T): T {
+  return db.transaction((tx) => {
+    const audit = (entry: AuditEntry) => {
+      tx.insert(s.auditLog)
+        .values({
+          at: now,
+          actorUserId: actor.userId,
+          actorTokenId: actor.tokenId,
+          actorLabel: actor.label,
+          action: entry.action,
+          entityType: entry.entityType,
+          entityId: entry.entityId,
+          before: entry.before === undefined ? null : JSON.stringify(entry.before),
+          after: entry.after === undefined ? null : JSON.stringify(entry.after),
+        })
+        .run();
+    };
+    const result = body({ tx, actor, now, audit });
+    tx.update(s.siteSettings)
+      .set({ dataVersion: sql`${s.siteSettings.dataVersion} + 1`, updatedAt: now })
+      .where(eq(s.siteSettings.id, 1))
+      .run();
+    return result;
+  });
+}
