@@ -1,0 +1,8 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    /** Set by the admin guard for signed-in staff; null on public requests. */
+    staff: import('./server/auth/staff.ts').Staff | null;
+  }
+}
