@@ -1,12 +1,12 @@
 // Current status, daily bars and window availability for every component, from indexed range
 // queries over impact periods and maintenance windows (never a scan of all history).
-import { and, asc, eq, gt, gte, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeAvailability, DEFAULT_WEIGHTS, type Interval } from '../domain/availability.ts';
 import { computeDailyBars, type BarPeriod, type DayBar } from '../domain/daily-bars.ts';
-import { evaluateMaintenanceWindows } from '../domain/maintenance-policy.ts';
-import { deriveComponentStatus, type ComponentStatus } from '../domain/status.ts';
+import { evaluateMaintenanceWindows, type MaintenanceEvaluation } from '../domain/maintenance-policy.ts';
+import { deriveComponentStatus, type ComponentStatus, type MaintenanceStatus } from '../domain/status.ts';
 import { lastDays, zonedMidnight } from '../domain/time-zone.ts';
 import { loadSlaPolicies, maintenanceRulesOf, policyFor, type Site, type SlaPolicy } from './site.ts';
 
@@ -102,25 +102,26 @@ export function loadComponentHealth(
 
 /** Periods overlapping [from, to), grouped by component, with their incident's public id. */
 export function loadPeriodsSince(db: Db, from: number, to: number, componentIds: number[]): Map<number, BarPeriod[]> {
-  const rows = db
-    .select({
-      componentId: s.impactPeriods.componentId,
-      level: s.impactPeriods.level,
-      startedAt: s.impactPeriods.startedAt,
-      endedAt: s.impactPeriods.endedAt,
-      incidentId: s.incidents.publicId,
-    })
-    .from(s.impactPeriods)
-    .leftJoin(s.incidents, eq(s.incidents.id, s.impactPeriods.incidentId))
-    .where(
-      and(
-        or(isNull(s.impactPeriods.endedAt), gt(s.impactPeriods.endedAt, from)),
-        lt(s.impactPeriods.startedAt, to),
-        inArray(s.impactPeriods.componentId, componentIds),
-      ),
-    )
-    .orderBy(asc(s.impactPeriods.startedAt))
-    .all();
+  // Two range searches on (component_id, ended_at) — ended after `from`, and still open —
+  // rather than one OR, which SQLite may answer by reading a component's whole history. The
+  // unary plus keeps it off (component_id, started_at), whose "started before `to`" is all
+  // history too. So a recent window stays cheap however long the history grows.
+  const select = (endedAfterFrom: SQL) =>
+    db
+      .select({
+        componentId: s.impactPeriods.componentId,
+        level: s.impactPeriods.level,
+        startedAt: s.impactPeriods.startedAt,
+        endedAt: s.impactPeriods.endedAt,
+        incidentId: s.incidents.publicId,
+      })
+      .from(s.impactPeriods)
+      .leftJoin(s.incidents, eq(s.incidents.id, s.impactPeriods.incidentId))
+      .where(and(endedAfterFrom, lt(sql`+${s.impactPeriods.startedAt}`, to), inArray(s.impactPeriods.componentId, componentIds)))
+      .all();
+  const rows = [...select(gt(s.impactPeriods.endedAt, from)), ...select(isNull(s.impactPeriods.endedAt))].sort(
+    (a, b) => a.startedAt - b.startedAt,
+  );
   const byComponent = new Map<number, BarPeriod[]>();
   for (const row of rows) {
     const list = byComponent.get(row.componentId) ?? [];
@@ -130,22 +131,32 @@ export function loadPeriodsSince(db: Db, from: number, to: number, componentIds:
   return byComponent;
 }
 
+export interface EvaluatedWindow {
+  id: string;
+  title: string;
+  status: MaintenanceStatus;
+  scheduledStart: number;
+  scheduledEnd: number;
+  evaluation: MaintenanceEvaluation;
+}
+
 /**
- * Excused maintenance intervals per component. Windows are evaluated from a year before the
- * window so the per-calendar-year count is right.
+ * Every maintenance window per component, judged under that component's policy. Windows are
+ * evaluated from a year before `from` so the per-calendar-year count is right.
  */
-function loadExcusedIntervals(
+export function loadMaintenanceEvaluations(
   db: Db,
   site: Site,
   policies: Map<number, SlaPolicy>,
   from: number,
   to: number,
   components: { id: number; slaPolicyId: number | null }[],
-): Map<number, Interval[]> {
+): Map<number, EvaluatedWindow[]> {
   const rows = db
     .select({
       componentId: s.maintenanceComponents.componentId,
       id: s.maintenances.publicId,
+      title: s.maintenances.title,
       status: s.maintenances.status,
       scheduledStart: s.maintenances.scheduledStart,
       scheduledEnd: s.maintenances.scheduledEnd,
@@ -155,15 +166,32 @@ function loadExcusedIntervals(
     .innerJoin(s.maintenanceComponents, eq(s.maintenanceComponents.maintenanceId, s.maintenances.id))
     .where(and(gte(s.maintenances.scheduledStart, from - YEAR_MS), lt(s.maintenances.scheduledStart, to)))
     .all();
-  const result = new Map<number, Interval[]>();
+  const result = new Map<number, EvaluatedWindow[]>();
   for (const component of components) {
     const windows = rows.filter((r) => r.componentId === component.id);
     if (windows.length === 0) continue;
     const policy = policyFor(policies, site, component.slaPolicyId);
-    const rules = maintenanceRulesOf(policy);
-    const evaluations = evaluateMaintenanceWindows(windows, rules, site.timeZone);
-    const intervals = [...evaluations.values()].flatMap((e) => (e.excusedInterval ? [e.excusedInterval] : []));
-    result.set(component.id, intervals);
+    const evaluations = evaluateMaintenanceWindows(windows, maintenanceRulesOf(policy), site.timeZone);
+    result.set(
+      component.id,
+      windows.map(({ componentId: _, announcedAt: __, ...w }) => ({ ...w, evaluation: evaluations.get(w.id)! })),
+    );
+  }
+  return result;
+}
+
+/** Excused maintenance intervals per component (see loadMaintenanceEvaluations). */
+export function loadExcusedIntervals(
+  db: Db,
+  site: Site,
+  policies: Map<number, SlaPolicy>,
+  from: number,
+  to: number,
+  components: { id: number; slaPolicyId: number | null }[],
+): Map<number, Interval[]> {
+  const result = new Map<number, Interval[]>();
+  for (const [componentId, windows] of loadMaintenanceEvaluations(db, site, policies, from, to, components)) {
+    result.set(componentId, windows.flatMap((w) => (w.evaluation.excusedInterval ? [w.evaluation.excusedInterval] : [])));
   }
   return result;
 }

@@ -5,6 +5,7 @@ import * as s from '../../db/schema.ts';
 import { loadComponentHealth, type ComponentHealth } from './component-health.ts';
 import { NotFound } from './errors.ts';
 import { loadIncidentSummaries, type IncidentSummary } from './incidents.ts';
+import { loadMonthlyHistory, type MonthReport } from './monthly-history.ts';
 import { loadSite, type Site } from './site.ts';
 
 export const COMPONENT_PAGE_INCIDENTS = 20;
@@ -15,11 +16,18 @@ export interface ComponentPage {
   component: ComponentHealth;
   groupName: string | null;
   incidents: IncidentSummary[];
+  /** The last 12 months, newest first. */
+  monthly: MonthReport[];
 }
 
 export function getComponentPage(db: Db, slug: string, now: number): ComponentPage {
   const row = db
-    .select({ id: s.components.id, groupName: s.componentGroups.name })
+    .select({
+      id: s.components.id,
+      startDate: s.components.startDate,
+      slaPolicyId: s.components.slaPolicyId,
+      groupName: s.componentGroups.name,
+    })
     .from(s.components)
     .leftJoin(s.componentGroups, eq(s.componentGroups.id, s.components.groupId))
     .where(eq(s.components.slug, slug))
@@ -36,5 +44,12 @@ export function getComponentPage(db: Db, slug: string, now: number): ComponentPa
     .limit(COMPONENT_PAGE_INCIDENTS)
     .all()
     .map((r) => r.id!);
-  return { site, now, component, groupName: row.groupName, incidents: loadIncidentSummaries(db, incidentIds, now) };
+  return {
+    site,
+    now,
+    component,
+    groupName: row.groupName,
+    incidents: loadIncidentSummaries(db, incidentIds, now),
+    monthly: loadMonthlyHistory(db, site, row, now),
+  };
 }
