@@ -1,6 +1,6 @@
 // Incident read models. Visibility is decided here once (every incident is public today) and
 // serves the HTML pages, the JSON API and the feeds alike.
-import { asc, desc, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeDurations, type TimelineDurations } from '../domain/durations.ts';
@@ -66,7 +66,9 @@ export function listIncidentIds(db: Db, where: SQL | undefined, limit?: number):
 }
 
 export function listActiveIncidents(db: Db, now: number): IncidentSummary[] {
-  return loadIncidentSummaries(db, listIncidentIds(db, ne(s.incidents.status, 'resolved')), now);
+  // IN over the open statuses is a search of incidents_status; "<> 'resolved'" would scan every incident.
+  const open = inArray(s.incidents.status, ['investigating', 'identified', 'monitoring']);
+  return loadIncidentSummaries(db, listIncidentIds(db, open), now);
 }
 
 export function loadIncidentSummaries(db: Db, ids: number[], now: number): IncidentSummary[] {
