@@ -170,3 +170,33 @@ export function formatInstant(instant: number, tz: string, style: InstantStyle):
       return `${get('month')} ${get('year')}`;
   }
 }
+
+const LOCAL_INPUT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * A `datetime-local` value ("2026-03-29T02:30") read as wall-clock time in `tz`. Like
+ * Temporal's "compatible" choice: a repeated time (clocks go back) is its first occurrence, a
+ * skipped one (clocks go forward) moves forward by the gap. Null when the value is no real time.
+ */
+export function parseZonedLocal(value: string, tz: string): number | null {
+  const m = LOCAL_INPUT.exec(value.trim());
+  if (!m) return null;
+  const [year, month, day, hour, minute, second = 0] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v))) as number[];
+  const wall = Date.UTC(year!, month! - 1, day!, hour!, minute!, second);
+  const back = new Date(wall);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month! - 1 || back.getUTCDate() !== day || hour! > 23) {
+    return null;
+  }
+  if (minute! > 59 || second > 59) return null;
+  const before = offsetAt(wall - DAY_MS, tz);
+  const after = offsetAt(wall + DAY_MS, tz);
+  const exact = [wall - before, wall - after].filter((c) => c + offsetAt(c, tz) === wall);
+  if (exact.length > 0) return Math.min(...exact);
+  return wall - before;
+}
+
+/** An instant as a `datetime-local` value in `tz`, to the minute: "2026-03-29T03:30". */
+export function formatZonedLocal(instant: number, tz: string): string {
+  const f = localFields(instant, tz);
+  return `${pad(f.year, 4)}-${pad(f.month, 2)}-${pad(f.day, 2)}T${pad(f.hour, 2)}:${pad(f.minute, 2)}`;
+}
