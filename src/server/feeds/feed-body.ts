@@ -1,0 +1,80 @@
+// The HTML inside a history feed item, in the exact shape status-page consumers parse
+// (COMPATIBILITY.md): one paragraph per update, newest first, each labelled with the status it
+// moved to — or "Update" when the status did not change — so `<strong>Resolved</strong>` marks
+// the resolution. Bodies are the markdown source, escaped: readers get text, never our markup.
+import { formatInstant } from '../../domain/time-zone.ts';
+import { escapeMarkup } from '../xml-text.ts';
+
+export interface FeedUpdate {
+  status: string;
+  kind: 'update' | 'apology' | 'correction';
+  bodyMd: string;
+  displayAt: number;
+}
+
+const KIND_LABELS = { update: null, apology: 'Apology', correction: 'Correction' } as const;
+
+/** "Oct <var data-var='date'>4</var>, <var data-var='time'>14:05</var> CEST" — the format consumers scrape. */
+export function formatFeedMoment(at: number, tz: string, withZone = true): string {
+  const [day, month] = formatInstant(at, tz, 'date').split(' ');
+  const time = formatInstant(at, tz, 'time');
+  const moment = `${month} <var data-var='date'>${day}</var>, <var data-var='time'>${time}</var>`;
+  return withZone ? `${moment} ${zoneOf(at, tz)}` : moment;
+}
+
+function zoneOf(at: number, tz: string): string {
+  return formatInstant(at, tz, 'datetime').split(' ').pop() ?? tz;
+}
+
+/** "Oct 4, 01:00 - 03:00 CEST" on one day; both ends in full when the day or the zone differs. */
+export function formatFeedRange(start: number, end: number, tz: string): string {
+  const sameDay = formatInstant(start, tz, 'date') === formatInstant(end, tz, 'date');
+  if (sameDay && zoneOf(start, tz) === zoneOf(end, tz)) {
+    const endTime = `<var data-var='time'>${formatInstant(end, tz, 'time')}</var>`;
+    return `${formatFeedMoment(start, tz, false)} - ${endTime} ${zoneOf(end, tz)}`;
+  }
+  return `${formatFeedMoment(start, tz)} - ${formatFeedMoment(end, tz)}`;
+}
+
+/**
+ * Label of each update (given newest first, returned in the same order): the status label when
+ * the status changed from the previous update, else the kind of note ("Apology",
+ * "Correction"), else "Update". The oldest update always changes the status.
+ */
+export function labelUpdates(updates: readonly FeedUpdate[], statusLabels: Record<string, string>): string[] {
+  return updates.map((u, i) => {
+    const previous = updates[i + 1];
+    if (!previous || previous.status !== u.status) return statusLabels[u.status] ?? u.status;
+    return KIND_LABELS[u.kind] ?? 'Update';
+  });
+}
+
+function paragraph(at: number, tz: string, label: string, text: string): string {
+  return `<p><small>${formatFeedMoment(at, tz)}</small><br><strong>${escapeMarkup(label)}</strong> - ${text}</p>`;
+}
+
+/** Markdown source as escaped text, its line breaks kept. */
+export function escapeBody(markdown: string): string {
+  return escapeMarkup(markdown.trim()).replace(/\r?\n/g, '<br>');
+}
+
+export function renderUpdateParagraphs(updates: readonly FeedUpdate[], statusLabels: Record<string, string>, tz: string): string {
+  const labels = labelUpdates(updates, statusLabels);
+  return updates
+    .map((u, i) => {
+      const label = labels[i]!;
+      // A status change wins the label (consumers key on it); the note's kind still shows.
+      const kind = KIND_LABELS[u.kind];
+      const prefix = kind && kind !== label ? `${kind}: ` : '';
+      return paragraph(u.displayAt, tz, label, prefix + escapeBody(u.bodyMd));
+    })
+    .join('');
+}
+
+export function renderPostmortemParagraph(postmortem: { bodyMd: string; publishedAt: number }, tz: string): string {
+  return paragraph(postmortem.publishedAt, tz, 'Postmortem', escapeBody(postmortem.bodyMd));
+}
+
+export function renderScheduledLine(start: number, end: number, tz: string): string {
+  return `<p><strong>THIS IS A SCHEDULED EVENT ${formatFeedRange(start, end, tz)}</strong></p>`;
+}
