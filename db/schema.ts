@@ -21,6 +21,8 @@ export const siteSettings = sqliteTable(
     accentColor: text('accent_color').notNull().default('#2f5fd0'),
     historyDays: integer('history_days').notNull().default(90),
     defaultSlaPolicyId: integer('default_sla_policy_id').references(() => slaPolicies.id),
+    /** Owners may require every staff account to use a second factor (TOTP). */
+    requireTotp: integer('require_totp', { mode: 'boolean' }).notNull().default(false),
     // Bumped in the same transaction as every write; caches key on it.
     dataVersion: integer('data_version').notNull().default(1),
     ...stamps,
@@ -279,6 +281,8 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash').notNull(),
   totpSecret: text('totp_secret'),
   totpEnabledAt: ms('totp_enabled_at'),
+  /** The last TOTP time step accepted, so a code cannot be replayed within its validity. */
+  totpLastStep: integer('totp_last_step'),
   disabledAt: ms('disabled_at'),
   ...stamps,
 });

@@ -8,6 +8,12 @@ export interface Config {
   seedDemoWhenEmpty: boolean;
   /** Directory holding the drizzle migrations. */
   migrationsDir: string;
+  /**
+   * Behind a reverse proxy: believe its X-Forwarded-For (client address, for sign-in throttling)
+   * and X-Forwarded-Proto (HTTPS, for the session cookie). Off by default, because anyone can send
+   * those headers to a server that is reached directly.
+   */
+  trustProxy: boolean;
 }
 
 function readBoolean(name: string, fallback: boolean): boolean {
@@ -27,6 +33,7 @@ export function getConfig(): Config {
     databasePath: path.resolve(root, process.env.CANDOR_DB ?? 'data/candor.db'),
     seedDemoWhenEmpty: readBoolean('CANDOR_DEMO', true),
     migrationsDir: path.resolve(root, 'db/migrations'),
+    trustProxy: readBoolean('CANDOR_TRUST_PROXY', false),
   };
   return cached;
 }
