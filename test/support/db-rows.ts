@@ -7,7 +7,7 @@ let counter = 0;
 /** 12 lowercase base-36 characters, unique within a test run. */
 export function testPublicId(prefix: string): string {
   counter += 1;
-  return `${prefix}${counter.toString(36)}`.padEnd(12, '0').slice(0, 12);
+  return `${prefix}${counter.toString(36).padStart(12 - prefix.length, '0')}`;
 }
 
 function withDb<T>(databasePath: string, body: (db: Database.Database) => T): T {
