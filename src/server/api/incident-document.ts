@@ -1,0 +1,96 @@
+// Candor's own incident JSON (`/api/incidents/<id>.json`): everything the incident page shows —
+// the timeline moments, both durations with what they measure, updates with their kind,
+// corrections and the published post-mortem. Documented in docs/api.md.
+import type { Db } from '../../../db/client.ts';
+import { formatDuration, formatDurationLong, type Span } from '../../domain/durations.ts';
+import { getIncidentPage, type IncidentPage } from '../incident-page.ts';
+import { loadPublishedPostmortems } from '../postmortems.ts';
+import { iso } from './status-api-objects.ts';
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+function duration(ms: number) {
+  return { ms, formatted: formatDuration(ms), formatted_long: formatDurationLong(ms) };
+}
+
+function span(value: Span, measures: string) {
+  return { ...duration(value.ms), ongoing: value.ongoing, measures };
+}
+
+export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown: string | null) {
+  const { incident, site } = page;
+  const d = incident.durations;
+  return {
+    id: incident.publicId,
+    title: incident.title,
+    impact: incident.impact,
+    status: incident.status,
+    url: `${site.url}/incidents/${incident.publicId}`,
+    created_at: iso(incident.createdAt),
+    updated_at: iso(incident.updatedAt),
+    /** The instant ongoing durations run up to; null when none is ongoing (the document is then stable). */
+    as_of: d.failover.ongoing || d.customerImpact.ongoing ? iso(page.now) : null,
+    recorded_impact: incident.recordedImpact,
+    timeline: {
+      started_at: iso(incident.startedAt),
+      first_update_at: isoOrNull(incident.firstUpdateAt),
+      mitigated_at: isoOrNull(incident.mitigatedAt),
+      impact_ended_at: isoOrNull(incident.impactEndedAt),
+      monitoring_at: isoOrNull(incident.monitoringAt),
+      resolved_at: isoOrNull(incident.resolvedAt),
+    },
+    durations: {
+      failover: span(d.failover, 'From the start until service was restored on our side (failover or fix complete).'),
+      customer_impact: span(d.customerImpact, 'From the start until the last affected customer was back to normal.'),
+      impact_after_failover:
+        d.impactAfterFailover === null
+          ? null
+          : span(d.impactAfterFailover, 'How long customers stayed affected after service was restored on our side.'),
+      time_to_first_update: d.timeToFirstUpdate === null ? null : duration(d.timeToFirstUpdate),
+    },
+    components: incident.components.map((c) => ({
+      id: c.publicId,
+      slug: c.slug,
+      name: c.name,
+      worst_status: c.worst,
+      periods: c.periods.map((p) => ({ level: p.level, started_at: iso(p.startedAt), ended_at: isoOrNull(p.endedAt) })),
+    })),
+    updates: page.updates.map((u) => ({
+      id: u.publicId,
+      kind: u.kind,
+      status: u.status,
+      body_markdown: u.bodyMd,
+      body_html: u.bodyHtml,
+      display_at: iso(u.displayAt),
+      created_at: iso(u.createdAt),
+      updated_at: iso(u.updatedAt),
+      edited_at: isoOrNull(u.editedAt),
+      component_changes: u.componentChanges.map((c) => ({
+        component_id: c.componentId,
+        name: c.name,
+        old_status: c.oldStatus,
+        new_status: c.newStatus,
+      })),
+      revisions: u.revisions.map((r) => ({ body_html: r.bodyHtml, revised_at: iso(r.revisedAt) })),
+    })),
+    corrections: page.corrections.map((c) => ({ reason: c.reason, corrected_at: iso(c.correctedAt) })),
+    postmortem:
+      page.postmortem === null
+        ? null
+        : {
+            body_markdown: postmortemMarkdown,
+            body_html: page.postmortem.bodyHtml,
+            published_at: iso(page.postmortem.publishedAt),
+            updated_at: iso(page.postmortem.updatedAt),
+          },
+  };
+}
+
+export type IncidentDocument = ReturnType<typeof serialiseIncidentDocument>;
+
+/** Throws NotFound for an unknown or non-public incident. */
+export function getIncidentDocument(db: Db, publicId: string, now: number): IncidentDocument {
+  const page = getIncidentPage(db, publicId, now);
+  const markdown = page.postmortem ? (loadPublishedPostmortems(db, [page.incident.id]).get(page.incident.id)?.bodyMd ?? null) : null;
+  return serialiseIncidentDocument(page, markdown);
+}
