@@ -27,7 +27,13 @@ async function freePort(): Promise<number> {
 /** Where the suite's build lives (see test/support/build-once.ts). */
 export const OUT_DIR = path.resolve(process.env.CANDOR_OUT_DIR ?? 'dist');
 
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export interface StartOptions {
+  /** When the server counts as up; by default once `/` answers below 500. */
+  isReady?: (response: Response) => boolean;
+}
+
+export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
+  const isReady = options.isReady ?? ((res: Response) => res.status < 500);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-test-'));
   const databasePath = path.join(dir, 'candor.db');
   const port = await freePort();
@@ -44,7 +50,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
       const res = await fetch(`${url}/`);
-      if (res.status < 500) break;
+      if (isReady(res)) break;
     } catch {
       // not listening yet
     }
