@@ -1,0 +1,93 @@
+// Opening an incident: the incident, its first public update, and an impact period per affected
+// component from the (possibly back-dated) start.
+import { z } from 'zod';
+import * as s from '../../../db/schema.ts';
+import { newPublicId } from '../../../db/ids.ts';
+import { checkIncidentMoments } from '../../domain/timeline-rules.ts';
+import type { Db } from '../../../db/client.ts';
+import { Invalid } from '../errors.ts';
+import { requireEditor, type Authority } from './authority.ts';
+import { findComponents, openPeriod } from './incident-records.ts';
+import { incidentLevel, instant, markdown, parseInput, renderBody, title } from './input.ts';
+import { runCommand } from './run-command.ts';
+
+export const openIncidentInput = z.object({
+  title: title('incident'),
+  impact: z.enum(['none', 'minor', 'major', 'critical'], { error: 'Choose how severe the impact is.' }),
+  status: z.enum(['investigating', 'identified', 'monitoring'], { error: 'Choose investigating, identified or monitoring.' }).default('investigating'),
+  message: markdown('Write the first message customers will read.'),
+  /** When customers began to be affected; defaults to now. */
+  startedAt: instant('Enter when customers began to be affected.').optional(),
+  components: z
+    .array(z.object({ componentId: z.string(), level: incidentLevel }), { error: 'List the affected components.' })
+    .default([]),
+});
+
+export type OpenIncidentInput = z.input<typeof openIncidentInput>;
+
+export function openIncident(db: Db, authority: Authority, input: OpenIncidentInput, now: number): { id: number; publicId: string } {
+  requireEditor(authority);
+  const data = parseInput(openIncidentInput, input);
+  const startedAt = data.startedAt ?? now;
+  const problems = checkIncidentMoments({ startedAt, mitigatedAt: null, impactEndedAt: null }, now);
+  if (Object.keys(problems).length > 0) throw new Invalid(problems);
+  const seen = new Set<string>();
+  for (const c of data.components) {
+    if (seen.has(c.componentId)) throw new Invalid({ components: 'Each component can be listed once, at one level.' });
+    seen.add(c.componentId);
+  }
+
+  return runCommand(db, authority.actor, now, ({ tx, audit }) => {
+    const components = findComponents(tx, data.components.map((c) => c.componentId), 'components');
+    const publicId = newPublicId();
+    const incident = tx
+      .insert(s.incidents)
+      .values({
+        publicId,
+        title: data.title,
+        impact: data.impact,
+        status: data.status,
+        startedAt,
+        monitoringAt: data.status === 'monitoring' ? now : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: s.incidents.id })
+      .get();
+    const update = tx
+      .insert(s.incidentUpdates)
+      .values({
+        publicId: newPublicId(),
+        incidentId: incident.id,
+        kind: 'update',
+        status: data.status,
+        ...renderBody(data.message),
+        displayAt: now,
+        authorId: authority.actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: s.incidentUpdates.id })
+      .get();
+    for (const c of data.components) {
+      const component = components.get(c.componentId)!;
+      openPeriod(tx, incident.id, component.id, c.level, startedAt, now);
+      tx.insert(s.incidentUpdateComponents)
+        .values({ updateId: update.id, componentId: component.id, oldStatus: 'operational', newStatus: c.level })
+        .run();
+    }
+    audit({
+      action: 'incident.open',
+      entityType: 'incident',
+      entityId: publicId,
+      after: {
+        title: data.title,
+        impact: data.impact,
+        status: data.status,
+        startedAt,
+        components: data.components.map((c) => ({ component: components.get(c.componentId)!.name, level: c.level })),
+      },
+    });
+    return { id: incident.id, publicId };
+  });
+}

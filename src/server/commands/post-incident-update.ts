@@ -1,0 +1,188 @@
+// One public update: status, message, component level changes (which close and open impact
+// periods), "failover complete" and "all customers restored". Apologies and corrections are
+// updates of their own kind, labelled as such in public.
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import * as s from '../../../db/schema.ts';
+import { newPublicId } from '../../../db/ids.ts';
+import { COMPONENT_STATUS_LABELS } from '../../domain/status.ts';
+import { checkClosingAt, checkIncidentMoments } from '../../domain/timeline-rules.ts';
+import type { Db } from '../../../db/client.ts';
+import { Invalid } from '../errors.ts';
+import { requireEditor, type Authority } from './authority.ts';
+import {
+  alignImpactEnd,
+  closePeriod,
+  findComponents,
+  findIncident,
+  loadIncidentPeriods,
+  openPeriod,
+  type IncidentLevel,
+  type IncidentRow,
+  type PeriodRecord,
+} from './incident-records.ts';
+import { confirmation, incidentLevel, instant, markdown, parseInput, renderBody } from './input.ts';
+import { runCommand, type Tx } from './run-command.ts';
+
+export const postIncidentUpdateInput = z.object({
+  status: z.enum(['investigating', 'identified', 'monitoring', 'resolved'], { error: 'Choose the incident status.' }),
+  kind: z.enum(['update', 'apology', 'correction'], { error: 'Choose update, apology or correction.' }).default('update'),
+  message: markdown('Write the update customers will read.'),
+  /** New levels; a component not listed keeps its level. */
+  components: z
+    .array(z.object({ componentId: z.string(), level: z.union([incidentLevel, z.literal('operational')]) }), {
+      error: 'List the component level changes.',
+    })
+    .default([]),
+  failoverComplete: confirmation,
+  /** When failover/mitigation completed; defaults to now. */
+  mitigatedAt: instant('Enter when failover/mitigation completed, or leave it empty for now.').optional(),
+  customersRestored: confirmation,
+  /** When the last customer was back to normal; defaults to now. */
+  restoredAt: instant('Enter when customers were restored, or leave it empty for now.').optional(),
+});
+
+export type PostIncidentUpdateInput = z.input<typeof postIncidentUpdateInput>;
+type Data = z.output<typeof postIncidentUpdateInput>;
+type Level = IncidentLevel | 'operational';
+
+interface Plan {
+  periods: (Omit<PeriodRecord, 'id'> & { id: number | null })[];
+  closes: { id: number; at: number }[];
+  opens: { componentId: number; level: IncidentLevel }[];
+  announced: { componentId: number; oldStatus: Level; newStatus: Level }[];
+}
+
+export function postIncidentUpdate(
+  db: Db,
+  authority: Authority,
+  incidentPublicId: string,
+  input: PostIncidentUpdateInput,
+  now: number,
+): { publicId: string } {
+  requireEditor(authority);
+  const data = parseInput(postIncidentUpdateInput, input);
+  return runCommand(db, authority.actor, now, ({ tx, audit }) => {
+    const incident = findIncident(tx, incidentPublicId);
+    checkStatus(incident, data);
+    const periods = loadIncidentPeriods(tx, incident.id);
+    const plan = planChanges(tx, periods, data, now);
+    const restoredAt = data.customersRestored ? (data.restoredAt ?? now) : null;
+    const moments = nextMoments(incident, plan, data, restoredAt, now);
+
+    const publicId = newPublicId();
+    const update = tx
+      .insert(s.incidentUpdates)
+      .values({
+        publicId,
+        incidentId: incident.id,
+        kind: data.kind,
+        status: data.status,
+        ...renderBody(data.message),
+        displayAt: now,
+        authorId: authority.actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: s.incidentUpdates.id })
+      .get();
+    for (const c of plan.closes) closePeriod(tx, c.id, c.at, now);
+    for (const o of plan.opens) openPeriod(tx, incident.id, o.componentId, o.level, now, now);
+    for (const a of plan.announced) tx.insert(s.incidentUpdateComponents).values({ updateId: update.id, ...a }).run();
+    const after = {
+      status: data.status,
+      monitoringAt: incident.monitoringAt ?? (data.status === 'monitoring' ? now : null),
+      ...moments,
+    };
+    tx.update(s.incidents).set({ ...after, updatedAt: now }).where(eq(s.incidents.id, incident.id)).run();
+    audit({
+      action: 'incident.update',
+      entityType: 'incident',
+      entityId: incident.publicId,
+      before: { status: incident.status, mitigatedAt: incident.mitigatedAt, impactEndedAt: incident.impactEndedAt },
+      after: { ...after, update: publicId, kind: data.kind, componentChanges: plan.announced },
+    });
+    return { publicId };
+  });
+}
+
+function checkStatus(incident: IncidentRow, data: Data): void {
+  if (incident.status === 'resolved') {
+    if (data.status !== 'resolved') {
+      throw new Invalid({ status: 'This incident is resolved, so its updates keep the status Resolved. If the problem is back, open a new incident.' });
+    }
+    if (data.components.length > 0 || data.failoverComplete || data.customersRestored) {
+      throw new Invalid({ components: 'This incident is resolved. To change when customers were affected, correct the impact window.' });
+    }
+  } else if (data.status === 'resolved') {
+    throw new Invalid({
+      status: 'Use "Resolve incident" to close it: it checks that no customer is still affected and asks you to confirm the service was verified end to end.',
+    });
+  }
+}
+
+/** What the level changes and "all customers restored" do to the periods, before any write. */
+function planChanges(tx: Tx, periods: PeriodRecord[], data: Data, now: number): Plan {
+  const refs = findComponents(tx, data.components.map((c) => c.componentId), 'components');
+  if (refs.size !== data.components.length) throw new Invalid({ components: 'Each component can be changed once per update.' });
+  const plan: Plan = { periods: periods.map((p) => ({ ...p })), closes: [], opens: [], announced: [] };
+  const errors: Record<string, string> = {};
+
+  for (const change of data.components) {
+    const ref = refs.get(change.componentId)!;
+    const current = plan.periods.find((p) => p.componentId === ref.id && p.endedAt === null);
+    const currentLevel: Level = current?.level ?? 'operational';
+    if (currentLevel === change.level) continue;
+    if (current) {
+      // A period back-dated a moment ahead (clock skew) must not end before it starts.
+      current.endedAt = Math.max(now, current.startedAt);
+      plan.closes.push({ id: current.id!, at: current.endedAt });
+    }
+    if (change.level !== 'operational') {
+      plan.periods.push({ id: null, componentId: ref.id, componentPublicId: ref.publicId, component: ref.name, level: change.level, startedAt: now, endedAt: null });
+      plan.opens.push({ componentId: ref.id, level: change.level });
+    }
+    plan.announced.push({ componentId: ref.id, oldStatus: currentLevel, newStatus: change.level });
+  }
+
+  if (data.customersRestored) {
+    const restoredAt = data.restoredAt ?? now;
+    const stillAffected = data.components.filter((c) => c.level !== 'operational');
+    if (stillAffected.length > 0) {
+      const names = stillAffected.map((c) => `${refs.get(c.componentId)!.name} (${COMPONENT_STATUS_LABELS[c.level]})`).join(', ');
+      errors.components = `You ticked "All customers restored" but still mark ${names} as affected. Set them to Operational or untick the box.`;
+    }
+    const problem = checkClosingAt(plan.periods, restoredAt, now);
+    if (problem) errors.restoredAt = problem;
+    for (const p of plan.periods.filter((q) => q.endedAt === null)) {
+      p.endedAt = restoredAt;
+      plan.closes.push({ id: p.id!, at: restoredAt });
+      plan.announced.push({ componentId: p.componentId, oldStatus: p.level, newStatus: 'operational' });
+    }
+  }
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  return plan;
+}
+
+/** Mitigation and impact end after this update, refused when the timeline would be impossible. */
+function nextMoments(incident: IncidentRow, plan: Plan, data: Data, restoredAt: number | null, now: number) {
+  const errors: Record<string, string> = {};
+  let mitigatedAt = incident.mitigatedAt;
+  if (data.failoverComplete) {
+    if (incident.mitigatedAt !== null) {
+      errors.failoverComplete = 'Failover/mitigation was already marked complete. To change that time, correct the impact window.';
+    } else {
+      mitigatedAt = data.mitigatedAt ?? now;
+    }
+  }
+  if (restoredAt !== null && incident.impactEndedAt !== null) {
+    errors.customersRestored = 'Customers are already marked restored. To change that time, correct the impact window.';
+  }
+  const ownEnd = restoredAt !== null && plan.periods.length === 0 ? restoredAt : incident.impactEndedAt;
+  const moments = alignImpactEnd(plan.periods, { impactEndedAt: ownEnd, mitigatedAt });
+  const problems = checkIncidentMoments({ startedAt: incident.startedAt, ...moments }, now);
+  if (problems.mitigatedAt && data.failoverComplete) errors.mitigatedAt = problems.mitigatedAt;
+  if (problems.impactEndedAt) errors[restoredAt !== null ? 'restoredAt' : 'components'] = problems.impactEndedAt;
+  if (Object.keys(errors).length > 0) throw new Invalid(errors);
+  return moments;
+}
