@@ -1,19 +1,25 @@
 // Opens, migrates and (when empty) seeds the database before the server starts, so problems
 // surface as one clear line at start-up rather than on the first request.
 import { getConfig } from '../src/config.ts';
+import { countStaffAccounts } from '../src/server/admin/users-page.ts';
 import { prepareDatabase as openAndSeed } from '../src/server/db.ts';
 
 export interface Startup {
   databasePath: string;
   seeded: boolean;
+  /** Nobody can sign in to the workspace yet. */
+  noStaff: boolean;
 }
 
 export function prepareDatabase(): Startup {
   const { db, seeded } = openAndSeed();
+  const noStaff = countStaffAccounts(db) === 0;
   db.$client.close();
-  return { databasePath: getConfig().databasePath, seeded };
+  return { databasePath: getConfig().databasePath, seeded, noStaff };
 }
 
 export function describeStartup(startup: Startup): string {
-  return `Database: ${startup.databasePath}${startup.seeded ? ' (new — demo data loaded)' : ''}`;
+  const lines = [`Database: ${startup.databasePath}${startup.seeded ? ' (new — demo data loaded)' : ''}`];
+  if (startup.noStaff) lines.push('No staff account yet. Create the first owner with: npm run user:create');
+  return lines.join('\n');
 }

@@ -1,0 +1,73 @@
+// `npm run user:create [-- --email a@b.c --name "A B" --role owner|editor|viewer]`
+// Creates a staff account (the first owner, typically). On a terminal it asks for what the flags
+// leave out, the password without echo and twice; otherwise it reads the password from the first
+// line of stdin (`printf '%s\n' "$PW" | npm run user:create -- --email … --name …`), so it never
+// has to appear in a command line or shell history.
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../db/client.ts';
+import { getConfig } from '../src/config.ts';
+import { createUser } from '../src/server/commands/users.ts';
+import { Invalid } from '../src/server/errors.ts';
+
+const { values: flags } = parseArgs({
+  options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'owner' } },
+  strict: true,
+});
+const interactive = Boolean(process.stdin.isTTY);
+
+async function readFromTerminal(): Promise<{ email: string; name: string; password: string }> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, encoding, done) {
+      if (!muted) process.stdout.write(chunk, encoding);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  const hidden = async (question: string) => {
+    process.stdout.write(question);
+    muted = true;
+    const answer = await rl.question('');
+    muted = false;
+    process.stdout.write('\n');
+    return answer;
+  };
+  try {
+    const email = flags.email ?? (await rl.question('Email: '));
+    const name = flags.name ?? (await rl.question('Name: '));
+    for (;;) {
+      const password = await hidden('Password (at least 12 characters): ');
+      if ((await hidden('Password again: ')) === password) return { email, name, password };
+      console.log('The two passwords differ. Try again.');
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+async function readFromPipe(): Promise<{ email: string; name: string; password: string }> {
+  if (!flags.email || !flags.name) fail('Without a terminal, pass --email and --name, and the password on stdin.');
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  return { email: flags.email, name: flags.name, password: input.split(/\r?\n/)[0] ?? '' };
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+const answers = interactive ? await readFromTerminal() : await readFromPipe();
+const { databasePath, migrationsDir } = getConfig();
+const db = openDatabase(databasePath, migrationsDir);
+try {
+  await createUser(db, 'system', Date.now(), { ...answers, role: flags.role ?? 'owner' });
+  console.log(`Created ${flags.role} ${answers.email.trim().toLowerCase()} in ${databasePath}. Sign in at /admin/sign-in.`);
+} catch (error) {
+  if (error instanceof Invalid) fail(Object.entries(error.fields).map(([field, message]) => `${field}: ${message}`).join('\n'));
+  throw error;
+} finally {
+  db.$client.close();
+}
