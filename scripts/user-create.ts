@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
 import { getConfig } from '../src/config.ts';
-import { createUser } from '../src/server/commands/users.ts';
+import { createUser, SYSTEM_OWNER } from '../src/server/commands/users.ts';
 import { Invalid } from '../src/server/errors.ts';
 
 const { values: flags } = parseArgs({
@@ -63,7 +63,7 @@ const answers = interactive ? await readFromTerminal() : await readFromPipe();
 const { databasePath, migrationsDir } = getConfig();
 const db = openDatabase(databasePath, migrationsDir);
 try {
-  await createUser(db, 'system', Date.now(), { ...answers, role: flags.role ?? 'owner' });
+  await createUser(db, SYSTEM_OWNER, Date.now(), { ...answers, role: flags.role ?? 'owner' });
   console.log(`Created ${flags.role} ${answers.email.trim().toLowerCase()} in ${databasePath}. Sign in at /admin/sign-in.`);
 } catch (error) {
   if (error instanceof Invalid) fail(Object.entries(error.fields).map(([field, message]) => `${field}: ${message}`).join('\n'));

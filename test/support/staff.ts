@@ -2,7 +2,7 @@
 // HTTP the way a browser does (same-origin form post), returning the Cookie header to reuse.
 import path from 'node:path';
 import { openDatabase } from '../../db/client.ts';
-import { createUser } from '../../src/server/commands/users.ts';
+import { createUser, SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 
 export interface StaffOptions {
   email: string;
@@ -14,7 +14,7 @@ export interface StaffOptions {
 export async function createStaff(databasePath: string, opts: StaffOptions): Promise<void> {
   const db = openDatabase(databasePath, path.resolve('db/migrations'));
   try {
-    await createUser(db, 'system', Date.now(), {
+    await createUser(db, SYSTEM_OWNER, Date.now(), {
       email: opts.email,
       name: opts.name ?? opts.email.split('@')[0]!,
       role: opts.role,

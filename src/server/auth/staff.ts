@@ -21,7 +21,9 @@ export function hasRole(staff: Staff | null, needed: Role): staff is Staff {
   return staff !== null && RANK[staff.role] >= RANK[needed];
 }
 
-/** For commands: refuse unless the caller holds at least `needed`. */
-export function requireRole(staff: Staff | null, needed: Role): asserts staff is Staff {
-  if (!hasRole(staff, needed)) throw new Forbidden(`Only ${needed === 'owner' ? 'an owner' : `an ${needed} or owner`} can do this.`);
+/** For commands: refuse unless the caller (staff, or an API token's authority) holds at least `needed`. */
+export function requireRole(caller: { role: Role } | null, needed: Role): void {
+  if (caller === null || RANK[caller.role] < RANK[needed]) {
+    throw new Forbidden(needed === 'owner' ? 'Only an owner can do this.' : 'Your account can read the workspace but not change it. Ask an owner for the editor role.');
+  }
 }

@@ -8,20 +8,15 @@ import { newPublicId } from '../../../db/ids.ts';
 import { users } from '../../../db/schema.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
-import { requireRole, type Role, type Staff } from '../auth/staff.ts';
+import { requireRole, type Role } from '../auth/staff.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { parseInput } from './parse-input.ts';
+import type { Authority } from './authority.ts';
+import { parseInput } from './input.ts';
 import { runCommand, SYSTEM_ACTOR, type Tx } from './run-command.ts';
 import { emailField, nameField, roleField } from './staff-input.ts';
 
-/** The command-line tool and test set-up act as the system, outside any session. */
-export type Caller = Staff | 'system';
-
-const actorOf = (by: Caller) => (by === 'system' ? SYSTEM_ACTOR : by.actor);
-
-function requireOwner(by: Caller): void {
-  if (by !== 'system') requireRole(by, 'owner');
-}
+/** The command-line tool (first owner) and test set-up act as the system, outside any session. */
+export const SYSTEM_OWNER: Authority = { actor: SYSTEM_ACTOR, role: 'owner' };
 
 const createSchema = z.object({ email: emailField, name: nameField, role: roleField, password: z.string() });
 
@@ -39,15 +34,15 @@ export interface CreatedUser {
   generatedPassword: string | null;
 }
 
-export async function createUser(db: Db, by: Caller, now: number, input: CreateUserInput): Promise<CreatedUser> {
-  requireOwner(by);
+export async function createUser(db: Db, by: Authority, now: number, input: CreateUserInput): Promise<CreatedUser> {
+  requireRole(by, 'owner');
   const data = parseInput(createSchema, input);
   const generatedPassword = data.password === '' ? randomBytes(15).toString('base64url') : null;
   const password = generatedPassword ?? data.password;
   const problem = passwordProblem(password, data.email);
   if (problem) throw new Invalid({ password: problem });
   const passwordHash = await hashPassword(password);
-  return runCommand(db, actorOf(by), now, ({ tx, audit }) => {
+  return runCommand(db, by.actor, now, ({ tx, audit }) => {
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get()) {
       throw new Invalid({ email: 'An account with this email already exists.' });
     }
@@ -76,7 +71,7 @@ function otherActiveOwners(tx: Tx, userId: number): number {
   );
 }
 
-export function changeRole(db: Db, by: Staff, now: number, publicId: string, role: string): void {
+export function changeRole(db: Db, by: Authority, now: number, publicId: string, role: string): void {
   requireRole(by, 'owner');
   const newRole: Role = parseInput(z.object({ role: roleField }), { role }).role;
   runCommand(db, by.actor, now, ({ tx, audit }) => {
@@ -90,12 +85,12 @@ export function changeRole(db: Db, by: Staff, now: number, publicId: string, rol
   });
 }
 
-export function disableUser(db: Db, by: Staff, now: number, publicId: string): void {
+export function disableUser(db: Db, by: Authority, now: number, publicId: string): void {
   requireRole(by, 'owner');
   runCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
     if (user.disabledAt !== null) return;
-    if (user.id === by.userId) throw new Conflict('You cannot disable your own account. Ask another owner.');
+    if (user.id === by.actor.userId) throw new Conflict('You cannot disable your own account. Ask another owner.');
     if (user.role === 'owner' && otherActiveOwners(tx, user.id) === 0) {
       throw new Conflict('This is the last owner. Make someone else an owner first.');
     }
@@ -105,7 +100,7 @@ export function disableUser(db: Db, by: Staff, now: number, publicId: string): v
   });
 }
 
-export function enableUser(db: Db, by: Staff, now: number, publicId: string): void {
+export function enableUser(db: Db, by: Authority, now: number, publicId: string): void {
   requireRole(by, 'owner');
   runCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
@@ -116,7 +111,7 @@ export function enableUser(db: Db, by: Staff, now: number, publicId: string): vo
 }
 
 /** An owner sets someone's password (forgotten, or a leaked one); their sessions end. */
-export async function resetPassword(db: Db, by: Staff, now: number, publicId: string, password: string): Promise<void> {
+export async function resetPassword(db: Db, by: Authority, now: number, publicId: string, password: string): Promise<void> {
   requireRole(by, 'owner');
   const target = db.select({ email: users.email }).from(users).where(eq(users.publicId, publicId)).get();
   if (!target) throw new NotFound('No such user.');
@@ -132,7 +127,7 @@ export async function resetPassword(db: Db, by: Staff, now: number, publicId: st
 }
 
 /** An owner removes someone's second factor (a lost phone); they must enrol again if required. */
-export function resetTotp(db: Db, by: Staff, now: number, publicId: string): void {
+export function resetTotp(db: Db, by: Authority, now: number, publicId: string): void {
   requireRole(by, 'owner');
   runCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
