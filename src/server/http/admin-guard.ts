@@ -6,6 +6,7 @@ import type { APIContext, MiddlewareHandler } from 'astro';
 import { resolveSession, type ResolvedSession } from '../auth/sessions.ts';
 import { getDb } from '../db.ts';
 import { bodyProblem, MAX_ADMIN_BODY_BYTES } from './body-limit.ts';
+import { refusalResponse } from './refusal.ts';
 import { readSessionToken } from './session-cookie.ts';
 
 type Area = 'page' | 'api';
@@ -35,8 +36,8 @@ async function guard(context: APIContext, area: Area, pathname: string, next: ()
   const { request } = context;
   const writing = !READ_METHODS.has(request.method);
   const problem = writing ? bodyProblem(request) : null;
-  if (problem === 'too-large') return refuse(area, 413, `Request body over ${MAX_ADMIN_BODY_BYTES / 1024} KB.`);
-  if (problem === 'length-required') return refuse(area, 411, 'Send the body with a Content-Length header.');
+  if (problem === 'too-large') return refusalResponse(area, 413, `Request body over ${MAX_ADMIN_BODY_BYTES / 1024} KB.`);
+  if (problem === 'length-required') return refusalResponse(area, 411, 'Send the body with a Content-Length header.');
   // Hook for the write API: a Bearer token is checked by the API's own handler, not here.
   if (area === 'api' && request.headers.get('authorization')?.startsWith('Bearer ')) return next();
 
@@ -50,29 +51,18 @@ async function guard(context: APIContext, area: Area, pathname: string, next: ()
 
 function refusalFor(context: APIContext, area: Area, pathname: string, writing: boolean, session: ResolvedSession | null): Response | null {
   if (!session) {
-    if (area === 'api') return refuse(area, 401, 'Sign in first.');
+    if (area === 'api') return refusalResponse(area, 401, 'Sign in first.');
     const back = context.url.pathname + context.url.search;
     return context.redirect(`/admin/sign-in?next=${encodeURIComponent(back)}`, 303);
   }
   if (session.mustEnrolTotp && !SELF_SERVICE.has(pathname)) {
-    if (area === 'api') return refuse(area, 403, 'Set up two-step sign-in first.');
+    if (area === 'api') return refusalResponse(area, 403, 'Set up two-step sign-in first.');
     return context.redirect('/admin/account?totp=required', 303);
   }
   if (writing && session.staff.role === 'viewer' && !SELF_SERVICE.has(pathname)) {
-    return refuse(area, 403, 'Your role is viewer: you can read the workspace but not change it.');
+    return refusalResponse(area, 403, 'Your role is viewer: you can read the workspace but not change it.');
   }
   return null;
-}
-
-function refuse(area: Area, status: number, message: string): Response {
-  if (area === 'api') {
-    return new Response(JSON.stringify({ error: message }), {
-      status,
-      headers: { 'Content-Type': 'application/json; charset=utf-8' },
-    });
-  }
-  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Refused</title><link rel="stylesheet" href="/candor.css"><main class="wrap"><h1>Refused</h1><p>${message}</p><p><a href="/admin">Back to the workspace</a></p></main></html>`;
-  return new Response(html, { status, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
 }
 
 // Astro keeps cookies set during rendering on the response object itself.
