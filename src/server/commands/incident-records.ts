@@ -1,7 +1,8 @@
 // Reads and writes shared by the incident commands, always inside their transaction.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import * as s from '../../../db/schema.ts';
 import { impactEndOf, type PeriodDraft } from '../../domain/timeline-rules.ts';
+import { pageOrder } from '../component-order.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import type { Tx } from './run-command.ts';
 
@@ -20,16 +21,6 @@ export interface ComponentRef {
   publicId: string;
   name: string;
 }
-
-/**
- * Components in the order the status page lists them: groups and ungrouped components share the
- * top-level order, components keep their order inside a group. Needs components ⟕ groups.
- */
-export const pageOrder = [
-  sql`coalesce(${s.componentGroups.position}, ${s.components.position})`,
-  sql`case when ${s.componentGroups.id} is null then 0 else ${s.components.position} end`,
-  s.components.id,
-];
 
 export function findIncident(tx: Tx, publicId: string): IncidentRow {
   const row = tx.select().from(s.incidents).where(eq(s.incidents.publicId, publicId)).get();

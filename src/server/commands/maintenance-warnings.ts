@@ -4,7 +4,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import * as s from '../../../db/schema.ts';
 import type { Db } from '../../../db/client.ts';
 import { evaluateMaintenanceWindows, type MaintenanceWindowLike } from '../../domain/maintenance-policy.ts';
-import { pageOrder } from './incident-records.ts';
+import { pageOrder } from '../component-order.ts';
 import { loadSite, loadSlaPolicies, maintenanceRulesOf, policyFor } from '../site.ts';
 
 export interface PolicyWarning {
