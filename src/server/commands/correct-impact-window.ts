@@ -13,13 +13,17 @@ import { incidentLevel, instant, parseInput } from './input.ts';
 import { runCommand } from './run-command.ts';
 
 export const REASON_MAX_LENGTH = 500;
+const MISSING_REASON = 'Say why the window changed; customers read this reason on the incident page.';
+
+function reasonProblem(reason: string): Record<string, string> {
+  if (reason === '') return { reason: MISSING_REASON };
+  if (reason.length > REASON_MAX_LENGTH) return { reason: `Keep the reason under ${REASON_MAX_LENGTH} characters; the post-mortem can say more.` };
+  return {};
+}
 
 export const correctImpactWindowInput = z.object({
-  reason: z
-    .string({ error: 'Say why the window changed; customers read this reason on the incident page.' })
-    .trim()
-    .min(1, 'Say why the window changed; customers read this reason on the incident page.')
-    .max(REASON_MAX_LENGTH, `Keep the reason under ${REASON_MAX_LENGTH} characters; the post-mortem can say more.`),
+  /** Checked with the timeline (reasonProblem), so a missing reason and bad times show together. */
+  reason: z.string({ error: MISSING_REASON }).trim(),
   startedAt: instant('Enter when customers began to be affected.'),
   mitigatedAt: instant('Enter when failover/mitigation completed, or leave it empty.').nullable(),
   /** Omitted: the latest end of the periods. Given: it must agree with them. */
@@ -61,7 +65,7 @@ export function correctImpactWindow(
     const impactEndedAt = data.impactEndedAt === undefined ? (derivedEnd === undefined ? incident.impactEndedAt : derivedEnd) : data.impactEndedAt;
     const moments = { startedAt: data.startedAt, mitigatedAt: data.mitigatedAt, impactEndedAt };
 
-    const problems = { ...checkPeriods(periods, data.startedAt, now), ...checkIncidentMoments(moments, now) };
+    const problems = { ...reasonProblem(data.reason), ...checkPeriods(periods, data.startedAt, now), ...checkIncidentMoments(moments, now) };
     if (incident.status === 'resolved') {
       periods.forEach((p, i) => {
         if (p.endedAt === null) problems[`periods.${i}.endedAt`] = 'This incident is resolved, so every period needs an end.';

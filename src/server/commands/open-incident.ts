@@ -27,10 +27,10 @@ export type OpenIncidentInput = z.input<typeof openIncidentInput>;
 
 export function openIncident(db: Db, authority: Authority, input: OpenIncidentInput, now: number): { id: number; publicId: string } {
   requireEditor(authority);
-  const data = parseInput(openIncidentInput, input);
+  // The timeline is checked alongside the shape, so every mistake is reported at once.
+  const timeline = typeof input.startedAt === 'number' ? checkIncidentMoments({ startedAt: input.startedAt, mitigatedAt: null, impactEndedAt: null }, now) : {};
+  const data = parseInput(openIncidentInput, input, timeline);
   const startedAt = data.startedAt ?? now;
-  const problems = checkIncidentMoments({ startedAt, mitigatedAt: null, impactEndedAt: null }, now);
-  if (Object.keys(problems).length > 0) throw new Invalid(problems);
   const seen = new Set<string>();
   for (const c of data.components) {
     if (seen.has(c.componentId)) throw new Invalid({ components: 'Each component can be listed once, at one level.' });
