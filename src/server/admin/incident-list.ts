@@ -1,0 +1,31 @@
+// The workspace's incident list: open incidents first, then the most recent resolved ones.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import * as s from '../../../db/schema.ts';
+import { listActiveIncidents, listIncidentIds, loadIncidentSummaries, type IncidentSummary } from '../incidents.ts';
+import { loadSite, type Site } from '../site.ts';
+
+export const RESOLVED_PER_PAGE = 25;
+
+export interface IncidentList {
+  site: Site;
+  now: number;
+  open: IncidentSummary[];
+  resolved: IncidentSummary[];
+  page: number;
+  hasMore: boolean;
+}
+
+export function getIncidentList(db: Db, now: number, page: number): IncidentList {
+  const current = Number.isInteger(page) && page > 0 ? page : 1;
+  const ids = listIncidentIds(db, eq(s.incidents.status, 'resolved'), current * RESOLVED_PER_PAGE + 1);
+  const pageIds = ids.slice((current - 1) * RESOLVED_PER_PAGE, current * RESOLVED_PER_PAGE);
+  return {
+    site: loadSite(db),
+    now,
+    open: listActiveIncidents(db, now),
+    resolved: loadIncidentSummaries(db, pageIds, now),
+    page: current,
+    hasMore: ids.length > current * RESOLVED_PER_PAGE,
+  };
+}
