@@ -147,4 +147,23 @@ describe.skipIf(!hasBrowser)('incident flow in the staff workspace', () => {
     await expect(page.locator('.postmortem').textContent()).resolves.toContain('the backup generator did not start');
     expect(dialogs).toEqual([]);
   });
+
+  it('schedules maintenance past its policy warnings only when asked to', async () => {
+    await page.goto(`${server.url}/admin/maintenance/new`);
+    await page.getByLabel('Title').fill('Statistics database upgrade');
+    await page.getByLabel(/^Starts/).fill(formatZonedLocal(Date.now() + 2 * 86_400_000, TZ));
+    await page.getByLabel(/^Ends/).fill(formatZonedLocal(Date.now() + 2 * 86_400_000 + 50 * 3_600_000, TZ));
+    await page.getByLabel('Statistics').check();
+    await page.getByLabel('Announcement').fill('Statistics may lag for a while.');
+    await page.getByRole('button', { name: 'Check and schedule' }).click();
+    await expect(page.getByRole('heading', { name: /breaks the SLA maintenance policy/ }).count()).resolves.toBe(1);
+    await expect(page.getByLabel('Title').inputValue()).resolves.toBe('Statistics database upgrade');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-maintenance-warnings.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Schedule anyway' }).click();
+    await page.waitForURL(/\/admin\/maintenance\/[a-z0-9]{12}\?done=scheduled/);
+    await page.getByRole('button', { name: 'Start now' }).click();
+    await page.waitForURL(/done=start/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'admin-maintenance-screen.png'), fullPage: true });
+    expect(dialogs).toEqual([]);
+  });
 });
