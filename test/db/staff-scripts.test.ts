@@ -1,0 +1,71 @@
+// `npm run user:create` (non-interactive: password on stdin) and the start-up hint, run as the
+// operator runs them, against a temporary database.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+let dir: string;
+let databasePath: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-scripts-'));
+  databasePath = path.join(dir, 'candor.db');
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[], input = '') {
+  const result = spawnSync(process.execPath, args, {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, CANDOR_DB: databasePath, CANDOR_DEMO: 'false' },
+  });
+  return { status: result.status, out: result.stdout + result.stderr };
+}
+
+const userCreate = (flags: string[], password: string) => run(['scripts/user-create.ts', ...flags], `${password}\n`);
+const startupMessage = () =>
+  run(['--input-type=module', '-e', "const m = await import('./scripts/prepare-database.ts'); console.log(m.describeStartup(m.prepareDatabase()));"]);
+
+describe('npm run user:create', () => {
+  it('creates the first owner from flags and a password on stdin', () => {
+    const { status, out } = userCreate(['--email', 'Founder@Example.com', '--name', 'Fran Founder'], 'a long enough passphrase');
+    expect(out).toContain('Created owner founder@example.com');
+    expect(status).toBe(0);
+    const db = new Database(databasePath, { readonly: true });
+    const row = db.prepare('select email, name, role, password_hash from users').get() as Record<string, string>;
+    db.close();
+    expect(row).toMatchObject({ email: 'founder@example.com', name: 'Fran Founder', role: 'owner' });
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('takes --role, and explains every refusal in a line, exiting 1', () => {
+    expect(userCreate(['--email', 'ed@example.com', '--name', 'Ed', '--role', 'editor'], 'a long enough passphrase').status).toBe(0);
+    const short = userCreate(['--email', 'x@example.com', '--name', 'X'], 'short');
+    expect([short.status, short.out.trim()]).toEqual([1, 'password: Use at least 12 characters.']);
+    const again = userCreate(['--email', 'ED@example.com', '--name', 'Ed'], 'a long enough passphrase');
+    expect([again.status, again.out.trim()]).toEqual([1, 'email: An account with this email already exists.']);
+    const role = userCreate(['--email', 'r@example.com', '--name', 'R', '--role', 'admin'], 'a long enough passphrase');
+    expect([role.status, role.out.trim()]).toEqual([1, 'role: Choose owner, editor or viewer.']);
+  });
+
+  it('needs --email and --name without a terminal', () => {
+    const { status, out } = userCreate([], 'a long enough passphrase');
+    expect(status).toBe(1);
+    expect(out).toContain('pass --email and --name');
+  });
+});
+
+describe('start-up hint', () => {
+  it('tells how to create the first owner until one exists', () => {
+    const empty = startupMessage();
+    expect(empty.out).toContain('No staff account yet. Create the first owner with: npm run user:create');
+    userCreate(['--email', 'founder@example.com', '--name', 'Fran'], 'a long enough passphrase');
+    const after = startupMessage();
+    expect(after.status).toBe(0);
+    expect(after.out).toContain(`Database: ${databasePath}`);
+    expect(after.out).not.toContain('No staff account yet');
+  });
+});
