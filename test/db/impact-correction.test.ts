@@ -111,6 +111,16 @@ describe('correctImpactWindow', () => {
     expect(expectRefused(same)).toEqual({ form: 'Nothing changed: the times and periods are the same as before.' });
   });
 
+  it('writes nothing when the database fails after the old periods were deleted', () => {
+    c.db.$client.exec(`CREATE TRIGGER fail_corrections BEFORE INSERT ON impact_corrections BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    const before = c.counts();
+    const periodsBefore = c.db.select().from(s.impactPeriods).where(eq(s.impactPeriods.incidentId, row().id)).all();
+    expect(() => correctImpactWindow(c.db, EDITOR, incident, truerWindow(), now)).toThrow('disk on fire');
+    expect(c.counts()).toEqual(before);
+    expect(c.db.select().from(s.impactPeriods).where(eq(s.impactPeriods.incidentId, row().id)).all()).toEqual(periodsBefore);
+    expect(row().impactEndedAt).toBe(t + 2 * HOUR);
+  });
+
   it('refuses viewers', () => {
     const before = c.counts();
     expect(thrown(() => correctImpactWindow(c.db, VIEWER, incident, truerWindow(), now))).toBeInstanceOf(Forbidden);

@@ -253,6 +253,17 @@ describe('postIncidentUpdate', () => {
     expect(expectRefused(post({ status: 'monitoring', message: 'x', customersRestored: true, restoredAt: now - 90 * MIN }), Invalid).fields.restoredAt).toContain('at or after failover/mitigation');
   });
 
+  it('writes nothing when the database fails after the periods were already changed', () => {
+    const { publicId } = openTwoComponentIncident();
+    c.db.$client.exec(`CREATE TRIGGER fail_changes BEFORE INSERT ON incident_update_components BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    const before = c.counts();
+    const periodsBefore = periodsOf(incidentRow(publicId).id);
+    expect(() => postIncidentUpdate(c.db, EDITOR, publicId, { status: 'monitoring', message: 'Back.', failoverComplete: true, customersRestored: true }, now)).toThrow('disk on fire');
+    expect(c.counts()).toEqual(before);
+    expect(periodsOf(incidentRow(publicId).id)).toEqual(periodsBefore);
+    expect(incidentRow(publicId)).toMatchObject({ status: 'investigating', mitigatedAt: null, impactEndedAt: null });
+  });
+
   it('keeps a resolved incident resolved: apologies allowed, status and impact changes refused', () => {
     const { publicId } = openTwoComponentIncident();
     postIncidentUpdate(c.db, EDITOR, publicId, { status: 'monitoring', message: 'ok', customersRestored: true }, now);

@@ -131,6 +131,15 @@ describe('maintenance steps', () => {
     expect(refused(() => verifyMaintenance(c.db, VIEWER, id, {}, now))).toBeInstanceOf(Forbidden);
   });
 
+  it('writes nothing when the database fails after the components went under maintenance', () => {
+    const id = scheduled();
+    c.db.$client.exec(`CREATE TRIGGER fail_updates BEFORE INSERT ON maintenance_updates BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    const before = c.counts();
+    expect(() => startMaintenance(c.db, EDITOR, id, {}, now)).toThrow('disk on fire');
+    expect(c.counts()).toEqual(before);
+    expect(maintenance(id)).toMatchObject({ status: 'scheduled', actualStart: null });
+  });
+
   it('cancels a scheduled window, which then cannot start', () => {
     const id = scheduled();
     cancelMaintenance(c.db, EDITOR, id, { message: 'Postponed to next month.' }, now);
