@@ -159,6 +159,12 @@ describe.skipIf(!hasBrowser)('incident flow in the staff workspace', () => {
     await expect(page.getByRole('heading', { name: /breaks the SLA maintenance policy/ }).count()).resolves.toBe(1);
     await expect(page.getByLabel('Title').inputValue()).resolves.toBe('Statistics database upgrade');
     await page.screenshot({ path: path.join(ARTIFACTS, 'admin-maintenance-warnings.png'), fullPage: true });
+    // Enter in a field must not confirm the breach: the form's first button only previews.
+    await page.getByLabel('Title').press('Enter');
+    await page.waitForLoadState();
+    await expect(page.getByRole('heading', { name: /Preview — as customers will read it/ }).count()).resolves.toBe(1);
+    expect(new URL(page.url()).pathname).toBe('/admin/maintenance/new');
+    await page.getByRole('button', { name: 'Check and schedule' }).click();
     await page.getByRole('button', { name: 'Schedule anyway' }).click();
     await page.waitForURL(/\/admin\/maintenance\/[a-z0-9]{12}\?done=scheduled/);
     await page.getByRole('button', { name: 'Start now' }).click();
