@@ -51,8 +51,11 @@ describe.skipIf(!hasBrowser)('incident flow in the staff workspace', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${server.url}/admin`);
 
-    // Open: back-dated 50 minutes, two components.
+    // Open: back-dated 50 minutes, two components. The form fits a phone, too.
     await page.getByRole('link', { name: 'Open an incident' }).first().click();
+    await page.setViewportSize({ width: 360, height: 800 });
+    await expect(page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).resolves.toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByLabel('Title').fill(TITLE);
     await page.getByLabel('Severity').selectOption('critical');
     await page.getByLabel(/Customers affected since/).fill(formatZonedLocal(Date.now() - 50 * 60_000, TZ));
