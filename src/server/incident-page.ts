@@ -1,9 +1,10 @@
 // Everything the public incident page needs.
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { NotFound } from './errors.ts';
 import { findIncidentId, loadIncidentSummaries, loadUpdates, type IncidentSummary, type UpdateView } from './incidents.ts';
+import { loadPublishedPostmortems, type PublishedPostmortem } from './postmortems.ts';
 import { loadSite, type Site } from './site.ts';
 
 export interface IncidentPage {
@@ -12,7 +13,7 @@ export interface IncidentPage {
   incident: IncidentSummary;
   updates: UpdateView[];
   corrections: { reason: string; correctedAt: number }[];
-  postmortem: { bodyHtml: string; publishedAt: number; updatedAt: number } | null;
+  postmortem: PublishedPostmortem | null;
 }
 
 export function getIncidentPage(db: Db, publicId: string, now: number): IncidentPage {
@@ -25,17 +26,12 @@ export function getIncidentPage(db: Db, publicId: string, now: number): Incident
     .where(eq(s.impactCorrections.incidentId, id))
     .orderBy(desc(s.impactCorrections.correctedAt))
     .all();
-  const postmortem = db
-    .select({ bodyHtml: s.postmortems.bodyHtml, publishedAt: s.postmortems.publishedAt, updatedAt: s.postmortems.updatedAt })
-    .from(s.postmortems)
-    .where(and(eq(s.postmortems.incidentId, id), eq(s.postmortems.status, 'published')))
-    .get();
   return {
     site: loadSite(db),
     now,
     incident,
     updates: loadUpdates(db, [id]).get(id) ?? [],
     corrections,
-    postmortem: postmortem ? { ...postmortem, publishedAt: postmortem.publishedAt ?? postmortem.updatedAt } : null,
+    postmortem: loadPublishedPostmortems(db, [id]).get(id) ?? null,
   };
 }

@@ -95,3 +95,30 @@ export class FormReader {
 export function previewOf(source: string): string {
   return renderMarkdown(source);
 }
+
+export interface MarkdownFormState {
+  values: FormValues;
+  failure: FormFailure | null;
+  preview: string | null;
+  /** Where to go after a successful submission (redirect-after-POST). */
+  redirect: string | null;
+}
+
+export const UNSUBMITTED: MarkdownFormState = { values: {}, failure: null, preview: null, redirect: null };
+
+/**
+ * A posted form with a markdown field: the "Preview" intent re-renders the text without
+ * saving; otherwise the command runs, and a refusal keeps every typed value.
+ */
+export async function handleMarkdownForm<T>(
+  request: Request,
+  previewField: string,
+  submit: (values: FormValues) => FormOutcome<T>,
+  redirectTo: (result: T) => string,
+): Promise<MarkdownFormState> {
+  const values = await readForm(request);
+  if (values.intent === 'preview') return { ...UNSUBMITTED, values, preview: previewOf(values[previewField] ?? '') };
+  const outcome = submit(values);
+  if (outcome.ok) return { ...UNSUBMITTED, values, redirect: redirectTo(outcome.result) };
+  return { ...UNSUBMITTED, values, failure: outcome };
+}
