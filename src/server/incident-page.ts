@@ -13,7 +13,7 @@ export interface IncidentPage {
   incident: IncidentSummary;
   updates: UpdateView[];
   corrections: { reason: string; correctedAt: number }[];
-  postmortem: PublishedPostmortem | null;
+  postmortem: Omit<PublishedPostmortem, 'bodyMd'> | null;
 }
 
 export function getIncidentPage(db: Db, publicId: string, now: number): IncidentPage {
@@ -26,12 +26,15 @@ export function getIncidentPage(db: Db, publicId: string, now: number): Incident
     .where(eq(s.impactCorrections.incidentId, id))
     .orderBy(desc(s.impactCorrections.correctedAt))
     .all();
+  const published = loadPublishedPostmortems(db, [id]).get(id);
   return {
     site: loadSite(db),
     now,
     incident,
     updates: loadUpdates(db, [id]).get(id) ?? [],
     corrections,
-    postmortem: loadPublishedPostmortems(db, [id]).get(id) ?? null,
+    postmortem: published
+      ? { bodyHtml: published.bodyHtml, publishedAt: published.publishedAt, updatedAt: published.updatedAt }
+      : null,
   };
 }
