@@ -6,14 +6,16 @@ export default defineConfig({
   output: 'server',
   // Tests may build elsewhere so parallel runs don't overwrite each other's server.
   outDir: process.env.CANDOR_OUT_DIR ?? './dist',
-  adapter: node({ mode: 'standalone' }),
+  // Middleware mode: scripts/serve.ts runs the HTTP server and keeps rendered bytes in front of Astro.
+  adapter: node({ mode: 'middleware' }),
   // Pages are small and server-rendered; no client framework, no prefetch scripts.
   prefetch: false,
   devToolbar: { enabled: false },
-  // Refuse cross-site form posts (CSRF): a POST whose Origin is not this server's gets 403.
-  // Astro's default, stated so nobody turns it off by accident. The session cookie is also
-  // SameSite=Strict, a second line of defence.
-  security: { checkOrigin: true },
+  // Cross-site writes (CSRF) are refused by src/server/http/admin-guard.ts instead: Astro's check
+  // compares Origin with the URL Node saw, which is http://… behind a TLS-terminating proxy, so it
+  // refused every workspace form there. The guard trusts the proxy's X-Forwarded-* headers only
+  // when CANDOR_TRUST_PROXY is set. The session cookie is also SameSite=Strict.
+  security: { checkOrigin: false },
   vite: {
     ssr: { external: ['better-sqlite3'] },
   },

@@ -1,5 +1,5 @@
-// `npm start`: build when the sources are newer than the build, prepare the database (migrate,
-// load the demo when empty), then serve. Runs on the project's pinned Node (npm puts it on PATH).
+// `npm start`: build when the sources are newer than the build, then serve (scripts/serve.ts
+// prepares the database: migrate, load the demo when empty). Runs on the project's pinned Node (npm puts it on PATH).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,13 +31,4 @@ if (needsBuild()) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const { prepareDatabase, describeStartup } = await import(pathToFileURL(path.join(root, 'scripts/prepare-database.ts')).href);
-try {
-  console.log(describeStartup(prepareDatabase()));
-} catch (error) {
-  // A one-line, actionable message instead of a stack trace.
-  console.error(`Candor cannot start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
-
-await import(pathToFileURL(entry).href);
+await import(pathToFileURL(path.join(root, 'scripts/serve.ts')).href);

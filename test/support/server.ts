@@ -1,4 +1,4 @@
-// Starts the built server (dist/server/entry.mjs) on a free port with its own temporary
+// Starts the built server (scripts/serve.ts over the build in OUT_DIR) on a free port with its own temporary
 // database, the same way `npm start` serves it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,8 +37,8 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-test-'));
   const databasePath = path.join(dir, 'candor.db');
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(OUT_DIR, 'server/entry.mjs')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, ...env },
+  const child: ChildProcess = spawn(process.execPath, [path.resolve('scripts/serve.ts')], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_OUT_DIR: OUT_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

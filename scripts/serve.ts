@@ -1,0 +1,58 @@
+// Serves the built Candor: prepares the database (migrate, demo data when empty), loads Astro's
+// request handler (node adapter in middleware mode), puts the rendered-bytes cache in front of it
+// and listens on HOST:PORT. `npm start` builds first when needed, then runs this.
+//
+// Environment: HOST (default 0.0.0.0), PORT (default 4321), CANDOR_OUT_DIR (the build, default dist),
+// CANDOR_CACHE_TICK_MS (how long clock-dependent text may stand, default 5000; 0 turns the cache
+// off), plus the database settings read by src/config.ts.
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getConfig } from '../src/config.ts';
+import { createFrontServer, loadAssets, renderThrough, type NodeHandler } from '../src/server/http/front-server.ts';
+import { RenderedCache } from '../src/server/http/rendered-cache.ts';
+import { describeStartup, prepareDatabase } from './prepare-database.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const outDir = path.resolve(root, process.env.CANDOR_OUT_DIR ?? 'dist');
+
+try {
+  console.log(describeStartup(prepareDatabase()));
+} catch (error) {
+  // A one-line, actionable message instead of a stack trace.
+  console.error(`Candor cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+// The cache's own read-only connection: one indexed row per request tells whether anything changed.
+const versionDb = new Database(getConfig().databasePath, { readonly: true, fileMustExist: true });
+const versionQuery = versionDb.prepare('select data_version from site_settings where id = 1').pluck();
+
+const tickMs = Number(process.env.CANDOR_CACHE_TICK_MS ?? 5000);
+if (!Number.isFinite(tickMs) || tickMs < 0) {
+  console.error(`Candor cannot start: CANDOR_CACHE_TICK_MS must be a number of milliseconds, got "${process.env.CANDOR_CACHE_TICK_MS}"`);
+  process.exit(1);
+}
+
+const { handler } = (await import(pathToFileURL(path.join(outDir, 'server/entry.mjs')).href)) as { handler: NodeHandler };
+const cache = new RenderedCache({
+  render: (url) => renderThrough(handler, url),
+  // With the cache off every request is a new version, so nothing is ever reused.
+  version: tickMs === 0 ? (() => { let n = 0; return () => ++n; })() : () => (versionQuery.get() as number | undefined) ?? 0,
+  tickMs: tickMs === 0 ? 1 : tickMs,
+  maxBytes: 64 * 1024 * 1024,
+});
+const server = createFrontServer({ handler, assets: await loadAssets(path.join(outDir, 'client')), cache });
+
+const host = process.env.HOST ?? '0.0.0.0';
+const port = Number(process.env.PORT ?? 4321);
+server.listen(port, host, () => console.log(`Candor is serving on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`));
+
+function shutDown(): void {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.once('SIGTERM', shutDown);
+process.once('SIGINT', shutDown);

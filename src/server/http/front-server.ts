@@ -1,0 +1,198 @@
+// The small node:http server in front of Astro (the node adapter runs in middleware mode).
+//
+//   GET/HEAD of a static asset  → bytes loaded at start, compressed once
+//   GET/HEAD of a public route  → RenderedCache (rendered bytes, re-rendered after a write or a tick)
+//   everything else             → Astro, untouched (the workspace, the write API, form posts)
+//
+// Cached responses are rendered through the very same Astro handler, with a request stripped of
+// anything reader-specific (cookies, credentials, conditional headers), so what is shared is what any
+// anonymous reader would get. Astro's own middleware still sets ETag, Cache-Control and CORS.
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { answer, toEntry, type Answer, type Entry, type Rendered, type RenderedCache } from './rendered-cache.ts';
+import { strongEtag } from './etag.ts';
+
+export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
+
+/** Paths never served from the shared cache: the workspace and the write API are per person. */
+export function isSharedPath(pathname: string): boolean {
+  return !(pathname === '/admin' || pathname.startsWith('/admin/') || pathname === '/api/admin' || pathname.startsWith('/api/admin/'));
+}
+
+// --- rendering into bytes ----------------------------------------------------------------------
+
+/** Just enough of ServerResponse for Astro's writeResponse and error paths. */
+class CaptureResponse extends EventEmitter {
+  statusCode = 200;
+  statusMessage = '';
+  headersSent = false;
+  writableEnded = false;
+  readonly req: unknown;
+  readonly #headers: Record<string, string | string[]> = {};
+  readonly #chunks: Buffer[] = [];
+  readonly done: Promise<Rendered>;
+  #resolve!: (r: Rendered) => void;
+  #reject!: (e: unknown) => void;
+
+  constructor(req: unknown) {
+    super();
+    this.req = req;
+    this.done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+  setHeader(name: string, value: string | number | readonly string[]): this {
+    this.#headers[name.toLowerCase()] = Array.isArray(value) ? [...value] : String(value);
+    return this;
+  }
+  getHeader(name: string) {
+    return this.#headers[name.toLowerCase()];
+  }
+  removeHeader(name: string): void {
+    delete this.#headers[name.toLowerCase()];
+  }
+  writeHead(status: number, headers?: Record<string, string | number | string[] | undefined>): this {
+    this.statusCode = status;
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      if (value !== undefined) this.setHeader(name, value);
+    }
+    this.headersSent = true;
+    return this;
+  }
+  write(chunk: string | Uint8Array, callback?: () => void): boolean {
+    this.headersSent = true;
+    this.#chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    callback?.();
+    return true;
+  }
+  end(chunk?: string | Uint8Array | (() => void)): this {
+    if (chunk !== undefined && typeof chunk !== 'function') this.write(chunk);
+    this.headersSent = true;
+    this.writableEnded = true;
+    this.#resolve({ status: this.statusCode, headers: { ...this.#headers }, body: Buffer.concat(this.#chunks) });
+    this.emit('finish');
+    this.emit('close');
+    return this;
+  }
+  destroy(error?: unknown): this {
+    this.#reject(error ?? new Error('render aborted'));
+    this.emit('close');
+    return this;
+  }
+}
+
+/** What a cached render is allowed to see of the request: no cookies, credentials or validators. */
+const RENDER_HEADERS = { host: 'localhost', accept: '*/*' };
+
+/** Renders a URL through the Astro handler as an anonymous GET and returns the bytes. */
+export function renderThrough(handler: NodeHandler, url: string): Promise<Rendered> {
+  const socket = Object.assign(new EventEmitter(), { remoteAddress: '127.0.0.1', encrypted: false, destroyed: false });
+  const req = Object.assign(new EventEmitter(), {
+    method: 'GET',
+    url,
+    headers: { ...RENDER_HEADERS },
+    rawHeaders: Object.entries(RENDER_HEADERS).flat(),
+    socket,
+    connection: socket,
+  });
+  const res = new CaptureResponse(req);
+  Promise.resolve(handler(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse)).catch((error) => res.destroy(error));
+  return res.done;
+}
+
+// --- static assets ------------------------------------------------------------------------------
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.html': 'text/html; charset=utf-8',
+};
+
+function* walk(dir: string): Generator<string> {
+  for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, item.name);
+    if (item.isDirectory()) yield* walk(full);
+    else if (item.isFile()) yield full;
+  }
+}
+
+/**
+ * Every file of the client build, in memory with its compressed variants: a few kilobytes of CSS
+ * and icons. Hashed files under /_astro/ never change; the others may change with an upgrade, so
+ * they are revalidated after five minutes.
+ */
+export async function loadAssets(clientDir: string): Promise<Map<string, Entry>> {
+  const assets = new Map<string, Entry>();
+  if (!fs.existsSync(clientDir)) return assets;
+  for (const file of walk(clientDir)) {
+    const urlPath = '/' + path.relative(clientDir, file).split(path.sep).join('/');
+    const body = fs.readFileSync(file);
+    const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const immutable = urlPath.startsWith('/_astro/');
+    const rendered: Rendered = {
+      status: 200,
+      headers: {
+        'content-type': type,
+        etag: strongEtag(body),
+        'last-modified': fs.statSync(file).mtime.toUTCString(),
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300, stale-while-revalidate=86400',
+        'x-content-type-options': 'nosniff',
+      },
+      body,
+    };
+    assets.set(urlPath, await toEntry(rendered, 0, 0));
+  }
+  return assets;
+}
+
+// --- the server ---------------------------------------------------------------------------------
+
+export interface FrontServerOptions {
+  handler: NodeHandler;
+  assets: Map<string, Entry>;
+  cache: RenderedCache;
+  onError?: (error: unknown, url: string) => void;
+}
+
+function send(res: http.ServerResponse, reply: Answer): void {
+  res.writeHead(reply.status, reply.headers);
+  res.end(reply.body ?? undefined);
+}
+
+export function createFrontServer(options: FrontServerOptions): http.Server {
+  const { handler, assets, cache } = options;
+  const onError = options.onError ?? ((error, url) => console.error(`Could not render ${url}:`, error));
+  return http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    if (method !== 'GET' && method !== 'HEAD') return void handler(req, res);
+    const pathname = url.split('?', 1)[0]!;
+    const asset = assets.get(pathname);
+    if (asset) return send(res, answer(asset, method, req.headers));
+    if (!isSharedPath(pathname)) return void handler(req, res);
+    cache.get(url).then(
+      (entry) => send(res, answer(entry, method, req.headers)),
+      (error: unknown) => {
+        onError(error, url);
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+          res.end('Candor could not render this page. Try again in a moment.');
+        } else {
+          res.destroy();
+        }
+      },
+    );
+  });
+}

@@ -1,0 +1,244 @@
+// The outage-day read path: public responses kept as rendered bytes (with their ETag and gzip and
+// brotli variants), so thousands of readers refreshing at once cost a Map lookup each, not a render.
+//
+// An entry is good while two things hold:
+//  - the data version it was rendered at is still the current one. Every command bumps the version
+//    in its own transaction, so the first request after a write renders afresh: a write is visible
+//    on the very next request, never a stale page after it.
+//  - its clock tick has not passed. Pages also depend on the clock (the live duration of an open
+//    incident, "updated 3 minutes ago", today's bar), so an entry older than one tick is re-rendered.
+//    Within the same data version the old bytes are still served while the new ones render
+//    (stale-while-revalidate, for entries less than two ticks old), so the tick never stalls a
+//    reader, and no text is ever more than two ticks behind the clock.
+// Concurrent misses for the same URL and version share one render.
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { ifNoneMatchHits } from './etag.ts';
+
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+
+/** A response as rendered, before any negotiation. */
+export interface Rendered {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+export interface Entry extends Rendered {
+  /** Whether the response may be kept and shared (public, 2xx, no cookie). */
+  shareable: boolean;
+  version: number;
+  renderedAt: number;
+  etag: string | null;
+  gzip: Buffer | null;
+  br: Buffer | null;
+}
+
+export type Encoding = 'br' | 'gzip' | 'identity';
+
+const COMPRESSIBLE = /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|javascript|manifest\+json)|image\/svg\+xml)/;
+/** Below this, compression costs more than it saves (headers alone are a few hundred bytes). */
+const MIN_COMPRESS_BYTES = 512;
+
+function header(rendered: Rendered, name: string): string | undefined {
+  const value = rendered.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Public, successful, no Set-Cookie: the same bytes are right for every reader. */
+export function isShareable(rendered: Rendered): boolean {
+  if (rendered.status !== 200) return false;
+  if (rendered.headers['set-cookie'] !== undefined) return false;
+  const cacheControl = header(rendered, 'cache-control') ?? '';
+  return /(^|,)\s*public\s*(,|$)/i.test(cacheControl) && !/no-store|private/i.test(cacheControl);
+}
+
+/** Gzip and brotli variants, computed off the event loop (zlib runs on the thread pool). */
+export async function compressVariants(rendered: Rendered): Promise<{ gzip: Buffer | null; br: Buffer | null }> {
+  const type = header(rendered, 'content-type') ?? '';
+  if (rendered.body.length < MIN_COMPRESS_BYTES || !COMPRESSIBLE.test(type)) return { gzip: null, br: null };
+  const [gz, br] = await Promise.all([
+    gzip(rendered.body, { level: 9 }),
+    brotli(rendered.body, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 9,
+        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: rendered.body.length,
+      },
+    }),
+  ]);
+  return { gzip: gz.length < rendered.body.length ? gz : null, br: br.length < rendered.body.length ? br : null };
+}
+
+export async function toEntry(rendered: Rendered, version: number, renderedAt: number): Promise<Entry> {
+  const shareable = isShareable(rendered);
+  const variants = shareable ? await compressVariants(rendered) : { gzip: null, br: null };
+  return { ...rendered, ...variants, shareable, version, renderedAt, etag: header(rendered, 'etag') ?? null };
+}
+
+/** The best encoding the client accepts among those the entry has (RFC 9110 §12.5.3, q=0 refuses). */
+export function negotiate(acceptEncoding: string | undefined, available: { gzip: boolean; br: boolean }): Encoding {
+  if (!acceptEncoding) return 'identity';
+  const q = new Map<string, number>();
+  for (const part of acceptEncoding.toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    if (!name) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qParam ? Number(qParam.slice(2)) : 1;
+    q.set(name.trim(), Number.isFinite(value) ? value : 0);
+  }
+  const accepts = (name: string) => (q.get(name) ?? q.get('*') ?? 0) > 0;
+  if (available.br && accepts('br')) return 'br';
+  if (available.gzip && (accepts('gzip') || accepts('x-gzip'))) return 'gzip';
+  return 'identity';
+}
+
+/** Distinct strong validators per encoding: the bytes differ, so must the tags. */
+export function etagFor(etag: string, encoding: Encoding): string {
+  if (encoding === 'identity') return etag;
+  return `${etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"`;
+}
+
+/** If-None-Match against any encoding's tag of this entry (a client may switch encodings). */
+export function notModified(ifNoneMatch: string | undefined, etag: string | null): boolean {
+  if (!ifNoneMatch || etag === null) return false;
+  const header = ifNoneMatch;
+  return (['identity', 'gzip', 'br'] as const).some((e) => ifNoneMatchHits(header, etagFor(etag, e)));
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer | null;
+}
+
+/** The bytes and headers to send for one request, given its method and request headers. */
+export function answer(entry: Entry, method: string, requestHeaders: { 'accept-encoding'?: string; 'if-none-match'?: string }): Answer {
+  const headers: Record<string, string | string[]> = { ...entry.headers };
+  delete headers['content-length'];
+  delete headers['content-encoding'];
+  delete headers['transfer-encoding'];
+  if (!entry.shareable) {
+    return { status: entry.status, headers: { ...headers, 'content-length': String(entry.body.length) }, body: method === 'HEAD' ? null : entry.body };
+  }
+  const encoding = negotiate(requestHeaders['accept-encoding'], { gzip: entry.gzip !== null, br: entry.br !== null });
+  if (entry.gzip !== null || entry.br !== null) headers['vary'] = 'Accept-Encoding';
+  if (entry.etag !== null) headers['etag'] = etagFor(entry.etag, encoding);
+  if (notModified(requestHeaders['if-none-match'], entry.etag)) {
+    delete headers['content-type'];
+    return { status: 304, headers, body: null };
+  }
+  const body = encoding === 'br' ? entry.br! : encoding === 'gzip' ? entry.gzip! : entry.body;
+  if (encoding !== 'identity') headers['content-encoding'] = encoding;
+  headers['content-length'] = String(body.length);
+  return { status: entry.status, headers, body: method === 'HEAD' ? null : body };
+}
+
+export interface CacheOptions {
+  /** Renders the URL afresh (GET, no conditional headers, no cookies). */
+  render: (url: string) => Promise<Rendered>;
+  /** The current data version (cheap: read on every request). */
+  version: () => number;
+  /** How long time-dependent text may stand before a re-render, in ms. */
+  tickMs: number;
+  /** Upper bound on the bytes kept (all variants); least recently used entries go first. */
+  maxBytes: number;
+  now?: () => number;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  refreshes: number;
+  entries: number;
+  bytes: number;
+}
+
+const sizeOf = (entry: Entry) => entry.body.length + (entry.gzip?.length ?? 0) + (entry.br?.length ?? 0) + 512;
+
+export class RenderedCache {
+  readonly #options: CacheOptions;
+  readonly #now: () => number;
+  /** Insertion order doubles as recency: a hit re-inserts its key. */
+  readonly #entries = new Map<string, Entry>();
+  readonly #inflight = new Map<string, Promise<Entry>>();
+  #bytes = 0;
+  readonly stats: CacheStats = { hits: 0, misses: 0, refreshes: 0, entries: 0, bytes: 0 };
+
+  constructor(options: CacheOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The entry to answer this URL with: cached when still true, rendered (once) when not. */
+  async get(url: string): Promise<Entry> {
+    const version = this.#options.version();
+    const entry = this.#entries.get(url);
+    const age = entry ? this.#now() - entry.renderedAt : Infinity;
+    // Beyond two ticks (a quiet page nobody read for a while) the old text could mislead: render.
+    if (entry && entry.version === version && age < 2 * this.#options.tickMs) {
+      this.#touch(url, entry);
+      this.stats.hits++;
+      if (age >= this.#options.tickMs) {
+        // Same data, older clock: answer now, refresh behind (one render however many readers).
+        this.stats.refreshes++;
+        this.#render(url, version).catch(() => undefined);
+      }
+      return entry;
+    }
+    this.stats.misses++;
+    return this.#render(url, version);
+  }
+
+  #render(url: string, version: number): Promise<Entry> {
+    const key = `${version} ${url}`;
+    const pending = this.#inflight.get(key);
+    if (pending) return pending;
+    const startedAt = this.#now();
+    const work = this.#options
+      .render(url)
+      .then((rendered) => toEntry(rendered, version, startedAt))
+      .then((entry) => {
+        if (entry.shareable) this.#store(url, entry);
+        else this.#drop(url);
+        return entry;
+      })
+      .finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, work);
+    return work;
+  }
+
+  #store(url: string, entry: Entry): void {
+    const current = this.#entries.get(url);
+    // A slower render of an older version must not replace a newer one.
+    if (current && current.version > entry.version) return;
+    this.#drop(url);
+    this.#entries.set(url, entry);
+    this.#bytes += sizeOf(entry);
+    for (const [oldest, old] of this.#entries) {
+      if (this.#bytes <= this.#options.maxBytes || oldest === url) break;
+      this.#entries.delete(oldest);
+      this.#bytes -= sizeOf(old);
+    }
+    this.#sync();
+  }
+
+  #drop(url: string): void {
+    const old = this.#entries.get(url);
+    if (!old) return;
+    this.#entries.delete(url);
+    this.#bytes -= sizeOf(old);
+    this.#sync();
+  }
+
+  #touch(url: string, entry: Entry): void {
+    this.#entries.delete(url);
+    this.#entries.set(url, entry);
+  }
+
+  #sync(): void {
+    this.stats.entries = this.#entries.size;
+    this.stats.bytes = this.#bytes;
+  }
+}
