@@ -95,10 +95,11 @@ describe('signing in', () => {
     const viaProxy = await startServer({ CANDOR_TRUST_PROXY: 'true' });
     try {
       await createStaff(viaProxy.databasePath, { email: OWNER, password: PASSWORD, role: 'owner' });
-      const send = (url: string) =>
+      // Behind the proxy the browser is on https://<host>, and says so in Origin.
+      const send = (url: string, origin = url.replace(/^http:/, 'https:')) =>
         fetch(`${url}/admin/sign-in`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: url, 'X-Forwarded-Proto': 'https' },
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, 'X-Forwarded-Proto': 'https' },
           body: new URLSearchParams({ email: OWNER, password: PASSWORD }),
           redirect: 'manual',
         });
@@ -108,7 +109,7 @@ describe('signing in', () => {
       const account = await fetch(`${viaProxy.url}/admin/account`, { headers: { Cookie: session, 'X-Forwarded-Proto': 'https' }, redirect: 'manual' });
       expect(account.status).toBe(200);
 
-      const untrusted = (await send(server.url)).headers.getSetCookie().join('\n');
+      const untrusted = (await send(server.url, server.url)).headers.getSetCookie().join('\n');
       expect(untrusted).toMatch(/^candor_session=/m);
       expect(untrusted).not.toMatch(/Secure/i);
     } finally {
@@ -270,6 +271,65 @@ describe('guarding writes', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     expect((await post('/admin/account', { intent: 'totp-start' }, cookie)).status).toBe(303);
+  });
+
+  it('behind a TLS-terminating proxy, accepts a same-site post only when the proxy is trusted', async () => {
+    const viaProxy = await startServer({ CANDOR_TRUST_PROXY: 'true' });
+    try {
+      await createStaff(viaProxy.databasePath, { email: OWNER, password: PASSWORD, role: 'owner' });
+      const host = new URL(viaProxy.url).host;
+      const proxied = (url: string, path: string, fields: Record<string, string>, extra: Record<string, string>) =>
+        fetch(url + path, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-Proto': 'https', ...extra },
+          body: new URLSearchParams(fields),
+          redirect: 'manual',
+        });
+      // The browser sees https://<host>; Node sees http://<host>.
+      const signedIn = await proxied(viaProxy.url, '/admin/sign-in', { email: OWNER, password: PASSWORD }, { Origin: `https://${host}` });
+      expect(signedIn.status).toBe(303);
+      const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('__Host-candor_session='))!.split(';')[0]!;
+      const totp = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: `https://${host}`, Cookie: cookie });
+      expect(totp.status).toBe(303);
+      // With X-Forwarded-Host naming the public host, as most proxies send it.
+      const named = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: 'https://status.example.com', 'X-Forwarded-Host': 'status.example.com', Cookie: cookie });
+      expect(named.status).toBe(303);
+      const foreign = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: 'https://evil.example', Cookie: cookie });
+      expect(foreign.status).toBe(403);
+      expect(await foreign.text()).toContain('https://evil.example');
+
+      // The same request to a server that does not trust the proxy is refused, with a hint.
+      const untrusted = await proxied(server.url, '/admin/sign-in', { email: OWNER, password: PASSWORD }, { Origin: `https://${new URL(server.url).host}` });
+      expect(untrusted.status).toBe(403);
+      expect(await untrusted.text()).toContain('CANDOR_TRUST_PROXY=true');
+    } finally {
+      await viaProxy.stop();
+    }
+  });
+
+  it('accepts a post without Origin when the browser says Sec-Fetch-Site: same-origin', async () => {
+    const cookie = await signIn(server.url, OWNER, PASSWORD);
+    const send = (site: string) =>
+      fetch(`${server.url}/admin/account`, {
+        method: 'POST',
+        headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': site },
+        body: new URLSearchParams({ intent: 'totp-start' }),
+        redirect: 'manual',
+      });
+    expect((await send('cross-site')).status).toBe(403);
+    expect((await send('same-origin')).status).toBe(303);
+  });
+
+  it("accepts the origin of the site's configured public URL", async () => {
+    const cookie = await signIn(server.url, OWNER, PASSWORD);
+    const before = withDb((db) => (db.prepare('select url from site_settings').get() as { url: string }).url);
+    withDb((db) => db.prepare('update site_settings set url = ?').run('https://status.example.org'));
+    try {
+      expect((await post('/admin/account', { intent: 'totp-start' }, cookie, 'https://status.example.org')).status).toBe(303);
+      expect((await post('/admin/account', { intent: 'totp-start' }, cookie, 'https://status.example.net')).status).toBe(403);
+    } finally {
+      withDb((db) => db.prepare('update site_settings set url = ?').run(before));
+    }
   });
 
   it('refuses a body over 256 KB with 413', async () => {

@@ -1,12 +1,15 @@
-// Guards the staff workspace (/admin…) and the admin API (/api/admin…): resolves the session
-// cookie into `locals.staff`, sends strangers to the sign-in page (or a 401 for the API), keeps
-// viewers read-only, caps request bodies and marks every answer private, no-store.
-// Cross-site form posts are refused earlier, by Astro's origin check (security.checkOrigin).
+// Guards the staff workspace (/admin…) and the admin API (/api/admin…): caps request bodies,
+// refuses cross-site writes (CSRF), resolves the session cookie into `locals.staff`, sends
+// strangers to the sign-in page (or a 401 for the API), keeps viewers read-only and marks every
+// answer private, no-store.
 import type { APIContext, MiddlewareHandler } from 'astro';
 import { resolveSession, type ResolvedSession } from '../auth/sessions.ts';
+import { getConfig } from '../../config.ts';
 import { getDb } from '../db.ts';
+import { loadSite } from '../site.ts';
 import { bodyProblem, MAX_ADMIN_BODY_BYTES } from './body-limit.ts';
 import { refusalResponse } from './refusal.ts';
+import { crossSiteProblem } from './same-origin.ts';
 import { readSessionToken } from './session-cookie.ts';
 
 type Area = 'page' | 'api';
@@ -40,6 +43,12 @@ async function guard(context: APIContext, area: Area, pathname: string, next: ()
   if (problem === 'length-required') return refusalResponse(area, 411, 'Send the body with a Content-Length header.');
   // Hook for the write API: a Bearer token is checked by the API's own handler, not here.
   if (area === 'api' && request.headers.get('authorization')?.startsWith('Bearer ')) return next();
+
+  // Cookie-authenticated writes, sign-in included: only from this site's own pages.
+  if (writing) {
+    const crossSite = crossSiteProblem(request, { trustProxy: getConfig().trustProxy, siteUrl: loadSite(getDb()).url });
+    if (crossSite) return refusalResponse(area, 403, crossSite);
+  }
 
   const session = resolveSession(getDb(), readSessionToken(context.cookies, request), Date.now());
   if (session) context.locals.staff = session.staff;
