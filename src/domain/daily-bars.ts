@@ -62,3 +62,42 @@ export function computeDailyBars(input: DailyBarsInput): DayBar[] {
     return { ...day, worst: worstStatus(active.map((p) => p.level)), availability, incidentIds };
   });
 }
+
+/** Consecutive days that read the same, drawn as one stretch of bars with one label. */
+export interface BarRun {
+  first: DayBar;
+  last: DayBar;
+  days: number;
+  /** Within the most recent `recentDays` (the only ones a phone shows). */
+  recent: boolean;
+}
+
+/**
+ * Merges runs of quiet days — same status, same availability, no incident — so a page with 50
+ * components does not carry 4,500 list items: a calm quarter is one item, while every day with
+ * an incident or lost availability keeps its own item, label and link. Runs never cross the
+ * boundary of the recent window, so narrow screens can drop the older items whole.
+ */
+export function barRuns(bars: readonly DayBar[], recentDays: number): BarRun[] {
+  const runs: BarRun[] = [];
+  const recentFrom = bars.length - recentDays;
+  bars.forEach((bar, index) => {
+    const recent = index >= recentFrom;
+    const previous = runs.at(-1);
+    const quiet = bar.incidentIds.length === 0;
+    if (
+      previous &&
+      quiet &&
+      previous.last.incidentIds.length === 0 &&
+      previous.recent === recent &&
+      previous.last.worst === bar.worst &&
+      previous.last.availability === bar.availability
+    ) {
+      previous.last = bar;
+      previous.days++;
+    } else {
+      runs.push({ first: bar, last: bar, days: 1, recent });
+    }
+  });
+  return runs;
+}

@@ -31,7 +31,15 @@ describe('home page', () => {
     // Webhooks is degraded, everything else operational.
     expect(html).toContain('Partially Degraded Service');
     expect(html).toMatch(/<ol class="bars" aria-label="Send API, last 90 days">/);
-    expect(html.match(/<li class="b-/g)?.length).toBe(6 * 90);
+    // Every component's list covers 90 days: one item per day, or one per quiet stretch of --n days.
+    const lists = html.match(/<ol class="bars"[\s\S]*?<\/ol>/g) ?? [];
+    expect(lists).toHaveLength(6);
+    for (const list of lists) {
+      const days = (list.match(/<li class="b-[^"]*"( style="--n:\d+")?/g) ?? []).reduce((sum, li) => sum + Number(/--n:(\d+)/.exec(li)?.[1] ?? 1), 0);
+      expect(days).toBe(90);
+    }
+    // Each day with an incident keeps its own item and links to it.
+    expect(html).toMatch(/<li class="b-dg"><a href="\/incidents\/[a-z0-9]{12}"><span>\d{1,2} \w{3} \d{4}: [^<]*Degraded performance, 1 incident<\/span>/);
     expect(html).toContain('<link rel="alternate" type="application/rss+xml"');
   });
 

@@ -54,15 +54,19 @@ export function isShareable(rendered: Rendered): boolean {
   return /(^|,)\s*public\s*(,|$)/i.test(cacheControl) && !/no-store|private/i.test(cacheControl);
 }
 
-/** Gzip and brotli variants, computed off the event loop (zlib runs on the thread pool). */
+/**
+ * Gzip and brotli variants, computed off the event loop (zlib runs on the thread pool). Middle
+ * settings: the first readers after a write wait for them, and brotli 6 takes about 2 ms on a
+ * 120 KB page where brotli 9 takes 13 ms for 4% fewer bytes (gzip 6 vs 9: 1 ms vs 2.5 ms, +6%).
+ */
 export async function compressVariants(rendered: Rendered): Promise<{ gzip: Buffer | null; br: Buffer | null }> {
   const type = header(rendered, 'content-type') ?? '';
   if (rendered.body.length < MIN_COMPRESS_BYTES || !COMPRESSIBLE.test(type)) return { gzip: null, br: null };
   const [gz, br] = await Promise.all([
-    gzip(rendered.body, { level: 9 }),
+    gzip(rendered.body, { level: 6 }),
     brotli(rendered.body, {
       params: {
-        [zlib.constants.BROTLI_PARAM_QUALITY]: 9,
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 6,
         [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
         [zlib.constants.BROTLI_PARAM_SIZE_HINT]: rendered.body.length,
       },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAvailability, DEFAULT_WEIGHTS, type Interval } from '../../../src/domain/availability.ts';
-import { computeDailyBars, type BarPeriod, type DayBar } from '../../../src/domain/daily-bars.ts';
+import { barRuns, computeDailyBars, type BarPeriod, type DayBar } from '../../../src/domain/daily-bars.ts';
 import { worstStatus, type ImpactLevel } from '../../../src/domain/status.ts';
 import { lastDays } from '../../../src/domain/time-zone.ts';
 
@@ -152,5 +152,31 @@ describe('computeDailyBars', () => {
         expect(result).toEqual(expected);
       }),
     );
+  });
+});
+
+describe('barRuns', () => {
+  const day = (i: number, worst: DayBar['worst'], incidentIds: string[] = [], availability: number | null = worst === null ? null : 1): DayBar => ({
+    date: `d${i}`, start: i * 86_400_000, end: (i + 1) * 86_400_000, worst, availability, incidentIds,
+  });
+
+  it('merges quiet days, keeps every incident day on its own, and never crosses the recent window', () => {
+    const bars = [
+      day(0, null), day(1, null),
+      day(2, 'operational'), day(3, 'operational'),
+      day(4, 'partial_outage', ['a'], 0.99),
+      day(5, 'operational'), day(6, 'operational'), day(7, 'operational'),
+      day(8, 'degraded_performance', ['b'], 1), day(9, 'degraded_performance', ['b'], 1),
+    ];
+    const runs = barRuns(bars, 4);
+    expect(runs.map((r) => [r.first.date, r.days, r.recent])).toEqual([
+      ['d0', 2, false], ['d2', 2, false], ['d4', 1, false], ['d5', 1, false], ['d6', 2, true], ['d8', 1, true], ['d9', 1, true],
+    ]);
+    expect(runs.reduce((n, r) => n + r.days, 0)).toBe(bars.length);
+  });
+
+  it('keeps days with different availability apart', () => {
+    const runs = barRuns([day(0, 'operational', [], 1), day(1, 'operational', [], 0.999)], 90);
+    expect(runs).toHaveLength(2);
   });
 });
