@@ -59,13 +59,17 @@ describe('without a session', () => {
     const res = await get('/api/admin/anything');
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await res.json()).toEqual({ error: 'Sign in first.' });
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await res.json()).toEqual({
+      error: { status: 401, code: 'unauthorized', message: 'Send an API token (Authorization: Bearer <token>) or sign in first.', fields: {} },
+    });
     expect(res.headers.get('cache-control')).toBe('private, no-store');
   });
 
-  it('leaves Bearer requests on the admin API to the API handler', async () => {
+  it('refuses an unknown Bearer token on the admin API with 401 (see write-api.test.ts for valid ones)', async () => {
     const res = await fetch(`${server.url}/api/admin/anything`, { headers: { Authorization: 'Bearer nope' } });
-    expect(res.status).not.toBe(401);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
     expect(res.headers.get('cache-control')).toBe('private, no-store');
   });
 

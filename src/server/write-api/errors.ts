@@ -1,0 +1,52 @@
+// Every write-API refusal has one JSON shape:
+//   { "error": { "status": 422, "code": "invalid", "message": "…", "fields": { "title": "…" } } }
+// `fields` is always present (empty when the problem is not about one field).
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
+
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'cross_site'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'policy_warnings'
+  | 'length_required'
+  | 'payload_too_large'
+  | 'invalid';
+
+export interface ApiErrorOptions {
+  fields?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Extra members beside the standard ones (e.g. the policy warnings to acknowledge). */
+  extra?: Record<string, unknown>;
+}
+
+export function apiError(status: number, code: ApiErrorCode, message: string, options: ApiErrorOptions = {}): Response {
+  const body = { error: { status, code, message, fields: options.fields ?? {}, ...options.extra } };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'private, no-store', ...options.headers },
+  });
+}
+
+/** 401 for a missing, unknown or revoked token (RFC 6750 asks for the challenge header). */
+export function unauthorized(message: string, invalidToken: boolean): Response {
+  const challenge = invalidToken ? 'Bearer realm="candor", error="invalid_token"' : 'Bearer realm="candor"';
+  return apiError(401, 'unauthorized', message, { headers: { 'WWW-Authenticate': challenge } });
+}
+
+/** The command family mapped to HTTP; anything else is a bug and propagates (500). */
+export function errorResponseFor(error: unknown, rename: (field: string) => string = (f) => f): Response {
+  if (error instanceof Invalid) {
+    const fields = Object.fromEntries(Object.entries(error.fields).map(([name, message]) => [rename(name), message]));
+    const count = Object.keys(fields).length;
+    const message = fields.form ?? (count === 1 ? Object.values(fields)[0]! : `${count} fields need attention; nothing was saved.`);
+    return apiError(422, 'invalid', message, { fields });
+  }
+  if (error instanceof Conflict) return apiError(409, 'conflict', error.message);
+  if (error instanceof NotFound) return apiError(404, 'not_found', error.message);
+  if (error instanceof Forbidden) return apiError(403, 'forbidden', error.message);
+  throw error;
+}
