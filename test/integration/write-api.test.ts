@@ -1,6 +1,7 @@
 // The write API over HTTP: tokens and their scopes, every endpoint's happy and bad-input paths
 // (nothing written on error), and a whole outage replayed from first alert to post-mortem.
 import Database from 'better-sqlite3';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
@@ -166,6 +167,25 @@ describe('bad requests: clear message, nothing written', () => {
     expect(type.message).toMatch(/Content-Type: application\/json/);
     expect((await refused(400, 'bad_request', () => call('POST', '/api/admin/incidents', { raw: '{"title": ' }))).message).toMatch(/not valid JSON/);
     await refused(400, 'bad_request', () => call('POST', '/api/admin/incidents', { raw: '["title"]' }));
+  });
+
+  it('takes a bodiless POST (no Content-Length, no Transfer-Encoding, as `curl -X POST` sends it) as {}', async () => {
+    const saved = await call('POST', '/api/admin/maintenance', {
+      token: maintenanceToken,
+      body: { title: 'Bodiless', components: [inbound], message: 'x', scheduled_start: iso(Date.now() + 50 * 24 * HOUR), scheduled_end: iso(Date.now() + 50 * 24 * HOUR + HOUR) },
+    });
+    const { host } = new URL(server.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () =>
+        socket.write(`POST /api/admin/maintenance/${saved.json.maintenance.id}/cancel HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${maintenanceToken}\r\nConnection: close\r\n\r\n`),
+      );
+      let data = '';
+      socket.on('data', (d) => (data += d));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200/);
+    expect(raw).toContain('"status":"cancelled"');
   });
 
   it('413 for a body over 256 KB', async () => {

@@ -59,8 +59,12 @@ describe('bodyProblem', () => {
   it('passes a body within the cap, refuses one above it, and one without a length', () => {
     expect(bodyProblem(post({ 'Content-Length': '3' }))).toBeNull();
     expect(bodyProblem(post({ 'Content-Length': String(MAX_ADMIN_BODY_BYTES + 1) }))).toBe('too-large');
-    expect(bodyProblem(post({}, new ReadableStream()))).toBe('length-required');
+    expect(bodyProblem(post({ 'Transfer-Encoding': 'chunked' }, new ReadableStream()))).toBe('length-required');
     expect(bodyProblem(post({}, null))).toBeNull();
+  });
+
+  it('sees no body when neither Content-Length nor Transfer-Encoding is sent (as Node still hands over a stream)', () => {
+    expect(bodyProblem(post({}, new ReadableStream()))).toBeNull();
   });
 });
 
