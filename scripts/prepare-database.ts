@@ -23,3 +23,14 @@ export function describeStartup(startup: Startup): string {
   if (startup.noStaff) lines.push('No staff account yet. Create the first owner with: npm run user:create');
   return lines.join('\n');
 }
+
+// Run directly (scripts/serve.ts does, in a child process): print what was prepared, or one line
+// saying why the database cannot be used, and exit non-zero.
+if (import.meta.main) {
+  try {
+    console.log(describeStartup(prepareDatabase()));
+  } catch (error) {
+    console.error(`Candor cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
