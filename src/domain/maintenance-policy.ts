@@ -30,8 +30,16 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
+// Building a DateTimeFormat costs far more than using one; every component's windows use the site's zone.
+const yearWeekdayFormats = new Map<string, Intl.DateTimeFormat>();
+
 function zonedYearAndWeekday(instant: number, timeZone: string): { year: number; weekday: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', weekday: 'short' }).formatToParts(instant);
+  let format = yearWeekdayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', weekday: 'short' });
+    yearWeekdayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
   const year = Number(parts.find((p) => p.type === 'year')?.value);
   const short = parts.find((p) => p.type === 'weekday')?.value ?? 'Mon';
   const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(short) + 1;

@@ -105,8 +105,21 @@ export interface DayWindow {
   end: number;
 }
 
+// Every component's bars ask for the same window: keep the last few (a handful of zones and sizes).
+const recentWindows = new Map<string, readonly DayWindow[]>();
+
 export function lastDays(now: number, tz: string, count: number): DayWindow[] {
   const today = dayKey(now, tz);
+  const key = `${tz} ${today} ${count}`;
+  const known = recentWindows.get(key);
+  if (known) return known.slice();
+  const days = computeLastDays(today, tz, count);
+  if (recentWindows.size >= 16) recentWindows.clear();
+  recentWindows.set(key, days);
+  return days.slice();
+}
+
+function computeLastDays(today: string, tz: string, count: number): DayWindow[] {
   const days: DayWindow[] = [];
   let date = addDays(today, 1 - count);
   let start = zonedMidnight(date, tz);
@@ -150,11 +163,26 @@ function zoneAbbreviation(instant: number, tz: string): string {
   return /^GMT[+-]/.test(british) ? nameIn('en-US') : british;
 }
 
+// A page formats the same instants many times (each day's start, once per component's bars).
+const FORMATTED_CACHE_SIZE = 20_000;
+const formatted = new Map<string, string>();
+
 /**
  * English, 24-hour: "22 Nov 2026, 14:05 CET", "22 Nov 2026", "14:05", "November 2026".
  * Assembled from American parts because British English abbreviates September as "Sept".
  */
 export function formatInstant(instant: number, tz: string, style: InstantStyle): string {
+  const key = `${style} ${tz} ${instant}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    text = formatInstantUncached(instant, tz, style);
+    if (formatted.size >= FORMATTED_CACHE_SIZE) formatted.clear();
+    formatted.set(key, text);
+  }
+  return text;
+}
+
+function formatInstantUncached(instant: number, tz: string, style: InstantStyle): string {
   const parts = formatter('en-US', tz, { ...STYLE_OPTIONS[style], hourCycle: 'h23' }).formatToParts(instant);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   const date = () => `${get('day')} ${get('month')} ${get('year')}`;
