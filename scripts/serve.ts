@@ -2,7 +2,7 @@
 // request handler (node adapter in middleware mode), puts the rendered-bytes cache in front of it
 // and listens on HOST:PORT. `npm start` builds first when needed, then runs this.
 //
-// Environment: HOST (default 0.0.0.0), PORT (default 4321), CANDOR_OUT_DIR (the build, default dist),
+// Environment: HOST (default localhost), PORT (default 4321), CANDOR_OUT_DIR (the build, default dist),
 // CANDOR_CACHE_TICK_MS (how long clock-dependent text may stand, default 5000; 0 turns the cache
 // off), plus the database settings read by src/config.ts.
 import Database from 'better-sqlite3';
@@ -49,7 +49,7 @@ const warming = performance.now();
 await cache.get('/');
 const warmedMs = Math.round(performance.now() - warming);
 
-const host = process.env.HOST ?? '0.0.0.0';
+const host = process.env.HOST ?? 'localhost';
 const port = Number(process.env.PORT ?? 4321);
 server.listen(port, host, () => console.log(`Candor is serving on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (first render of / took ${warmedMs} ms)`));
 

@@ -69,3 +69,31 @@ describe('start-up hint', () => {
     expect(after.out).not.toContain('No staff account yet');
   });
 });
+
+describe('npm run db:backup', () => {
+  it('copies a live WAL database consistently, including writes not yet checkpointed', () => {
+    const live = new Database(databasePath);
+    live.pragma('journal_mode = WAL');
+    live.pragma('wal_autocheckpoint = 0'); // keep the rows in the -wal file, as a busy server would
+    live.exec('create table notes (id integer primary key, body text)');
+    for (let i = 0; i < 100; i++) live.prepare('insert into notes (body) values (?)').run(`note ${i}`);
+    expect(fs.statSync(`${databasePath}-wal`).size).toBeGreaterThan(0);
+    const target = path.join(dir, 'backups', 'copy.db');
+    const { status, out } = run(['scripts/backup.ts', target]);
+    live.close();
+    expect(out).toContain('integrity ok');
+    expect(status).toBe(0);
+    const copy = new Database(target, { readonly: true });
+    expect(copy.prepare('select count(*) from notes').pluck().get()).toBe(100);
+    copy.close();
+  });
+
+  it('refuses to overwrite an existing file or to run without a target', () => {
+    fs.writeFileSync(path.join(dir, 'taken.db'), 'x');
+    new Database(databasePath).close();
+    const taken = run(['scripts/backup.ts', path.join(dir, 'taken.db')]);
+    expect(taken.status).toBe(1);
+    expect(taken.out).toContain('already exists');
+    expect(run(['scripts/backup.ts']).out).toContain('Usage: npm run db:backup');
+  });
+});
