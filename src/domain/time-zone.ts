@@ -144,11 +144,12 @@ export function monthWindow(year: number, month: number, tz: string): { start: n
   return { start: zonedMidnight(first, tz), end: zonedMidnight(nextFirst, tz) };
 }
 
-export type InstantStyle = 'datetime' | 'date' | 'time' | 'month';
+export type InstantStyle = 'datetime' | 'date' | 'day' | 'time' | 'month';
 
 const STYLE_OPTIONS: Record<InstantStyle, Intl.DateTimeFormatOptions> = {
   datetime: { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' },
   date: { day: 'numeric', month: 'short', year: 'numeric' },
+  day: { day: 'numeric', month: 'short' },
   time: { hour: '2-digit', minute: '2-digit' },
   month: { month: 'long', year: 'numeric' },
 };
@@ -168,7 +169,7 @@ const FORMATTED_CACHE_SIZE = 20_000;
 const formatted = new Map<string, string>();
 
 /**
- * English, 24-hour: "22 Nov 2026, 14:05 CET", "22 Nov 2026", "14:05", "November 2026".
+ * English, 24-hour: "22 Nov 2026, 14:05 CET", "22 Nov 2026", "22 Nov", "14:05", "November 2026".
  * Assembled from American parts because British English abbreviates September as "Sept".
  */
 export function formatInstant(instant: number, tz: string, style: InstantStyle): string {
@@ -192,6 +193,8 @@ function formatInstantUncached(instant: number, tz: string, style: InstantStyle)
       return `${date()}, ${time()} ${zoneAbbreviation(instant, tz)}`;
     case 'date':
       return date();
+    case 'day':
+      return `${get('day')} ${get('month')}`;
     case 'time':
       return time();
     case 'month':

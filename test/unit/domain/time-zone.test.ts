@@ -157,6 +157,8 @@ describe('formatInstant', () => {
     ['2026-09-02T03:05:00Z', 'UTC', 'datetime', '2 Sep 2026, 03:05 UTC'],
     ['2026-11-22T13:05:00Z', 'Europe/Berlin', 'date', '22 Nov 2026'],
     ['2026-11-22T23:30:00Z', 'Europe/Berlin', 'date', '23 Nov 2026'],
+    ['2026-11-22T23:30:00Z', 'Europe/Berlin', 'day', '23 Nov'],
+    ['2026-09-02T03:05:00Z', 'UTC', 'day', '2 Sep'],
     ['2026-11-22T13:05:00Z', 'Europe/Berlin', 'time', '14:05'],
     ['2026-01-01T00:00:00Z', 'UTC', 'time', '00:00'],
     ['2026-11-22T13:05:00Z', 'Europe/Berlin', 'month', 'November 2026'],
