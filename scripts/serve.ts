@@ -38,7 +38,14 @@ const { handler } = (await import(pathToFileURL(path.join(outDir, 'server/entry.
 const cache = new RenderedCache({
   render: (url) => renderThrough(handler, url),
   // With the cache off every request is a new version, so nothing is ever reused.
-  version: tickMs === 0 ? (() => { let n = 0; return () => ++n; })() : () => (versionQuery.get() as number | undefined) ?? 0,
+  // Without the settings row (prepareDatabase creates it) writes would bump nothing: never reuse then.
+  version: (() => {
+    let uncached = 0;
+    return () => {
+      const version = tickMs === 0 ? undefined : (versionQuery.get() as number | undefined);
+      return version ?? --uncached;
+    };
+  })(),
   tickMs: tickMs === 0 ? 1 : tickMs,
   maxBytes: 64 * 1024 * 1024,
 });

@@ -3,6 +3,7 @@ import { getConfig } from '../config.ts';
 import { openDatabase, type Db } from '../../db/client.ts';
 import { seedDemo } from '../../db/seed/demo.ts';
 import { renderMarkdown } from './markdown.ts';
+import { ensureSiteSettings } from './site.ts';
 
 let db: Db | undefined;
 
@@ -10,6 +11,7 @@ export function prepareDatabase(now = Date.now()): { db: Db; seeded: boolean } {
   const config = getConfig();
   const opened = openDatabase(config.databasePath, config.migrationsDir);
   const seeded = config.seedDemoWhenEmpty ? seedDemo(opened, { now, render: renderMarkdown }) : false;
+  ensureSiteSettings(opened, now);
   return { db: opened, seeded };
 }
 

@@ -1,6 +1,7 @@
 // Site settings and SLA policies, parsed from their stored JSON.
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { newPublicId } from '../../db/ids.ts';
 import { siteSettings, slaPolicies } from '../../db/schema.ts';
 import { DEFAULT_WEIGHTS, type Weights } from '../domain/availability.ts';
 import type { MaintenanceRules } from '../domain/maintenance-policy.ts';
@@ -43,6 +44,28 @@ const FALLBACK_SITE: Site = {
   dataVersion: 0,
   updatedAt: 0,
 };
+
+/**
+ * Creates the settings row with neutral defaults when there is none (a new database without the
+ * demo). Every command bumps its data version, which the response cache and ETags rely on, so the
+ * row must exist before the first write.
+ */
+export function ensureSiteSettings(db: Db, now: number): void {
+  db.insert(siteSettings)
+    .values({
+      id: 1,
+      publicId: newPublicId(),
+      name: FALLBACK_SITE.name,
+      url: FALLBACK_SITE.url,
+      timeZone: FALLBACK_SITE.timeZone,
+      accentColor: FALLBACK_SITE.accentColor,
+      historyDays: FALLBACK_SITE.historyDays,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .run();
+}
 
 export function loadSite(db: Db): Site {
   const row = db.select().from(siteSettings).where(eq(siteSettings.id, 1)).get();

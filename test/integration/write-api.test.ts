@@ -209,6 +209,14 @@ describe('bad requests: clear message, nothing written', () => {
     expect(future.fields.started_at).toBeTruthy();
   });
 
+  it('422, not a crash, for field names that exist on every JavaScript object', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const raw = `{"title":"x","impact":"minor","message":"x","${name}":1,"components":[{"component_id":"${smtp}","level":"major_outage","${name}":2}]}`;
+      const error = await refused(422, 'invalid', () => call('POST', '/api/admin/incidents', { raw }));
+      expect(Object.keys(error.fields).sort(), name).toEqual([name, `components.0.${name}`].sort());
+    }
+  });
+
   it('404 for an unknown incident, update or maintenance', async () => {
     const incident = await openIncident();
     await refused(404, 'not_found', () => call('POST', '/api/admin/incidents/nope/updates', { body: { status: 'identified', message: 'x' } }));

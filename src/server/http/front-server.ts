@@ -16,6 +16,38 @@ import { strongEtag } from './etag.ts';
 
 export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
 
+/**
+ * The query parameters each public route reads (Astro.url.searchParams / url.searchParams).
+ * Every other parameter (utm_source, a cache-buster) changes nothing on the page, so it must not
+ * make a new cache entry and a new render. test/unit/cache-key.test.ts checks this list against
+ * the pages.
+ */
+export const ROUTE_PARAMS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
+  [/^\/history$/, ['page', 'component']],
+  [/^\/uptime$/, ['month']],
+  [/^\/api\/uptime\.json$/, ['month']],
+];
+
+/** Plain path spellings only: no encoded characters, empty or dot segments. */
+const PLAIN_PATH = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?$/;
+
+/**
+ * The cache key of a request URL: its path and, sorted, only the parameters the route reads (the
+ * first value of each, as the page reads it). Null when the path is spelled unusually
+ * (`//history`, `/%68istory`, `/x/../admin`): such requests go to Astro uncached, so they can
+ * neither crowd the cache nor dodge the workspace's own handling.
+ */
+export function cacheKeyOf(url: string): string | null {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  if (!PLAIN_PATH.test(path) || path.split('/').some((segment) => segment === '.' || segment === '..')) return null;
+  const allowed = ROUTE_PARAMS.find(([pattern]) => pattern.test(path))?.[1] ?? [];
+  if (q < 0 || allowed.length === 0) return path;
+  const params = new URLSearchParams(url.slice(q + 1));
+  const kept = [...allowed].sort().flatMap((name) => (params.has(name) ? [[name, params.get(name)!]] : []));
+  return kept.length > 0 ? `${path}?${new URLSearchParams(kept)}` : path;
+}
+
 /** Paths never served from the shared cache: the workspace and the write API are per person. */
 export function isSharedPath(pathname: string): boolean {
   return !(pathname === '/admin' || pathname.startsWith('/admin/') || pathname === '/api/admin' || pathname.startsWith('/api/admin/'));
@@ -178,11 +210,11 @@ export function createFrontServer(options: FrontServerOptions): http.Server {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     if (method !== 'GET' && method !== 'HEAD') return void handler(req, res);
-    const pathname = url.split('?', 1)[0]!;
-    const asset = assets.get(pathname);
+    const asset = assets.get(url.split('?', 1)[0]!);
     if (asset) return send(res, answer(asset, method, req.headers));
-    if (!isSharedPath(pathname)) return void handler(req, res);
-    cache.get(url).then(
+    const key = cacheKeyOf(url);
+    if (key === null || !isSharedPath(key.split('?', 1)[0]!)) return void handler(req, res);
+    cache.get(key).then(
       (entry) => send(res, answer(entry, method, req.headers)),
       (error: unknown) => {
         onError(error, url);

@@ -146,8 +146,9 @@ export interface CacheOptions {
   version: () => number;
   /** How long time-dependent text may stand before a re-render, in ms. */
   tickMs: number;
-  /** Upper bound on the bytes kept (all variants); least recently used entries go first. */
+  /** Upper bounds on the bytes kept (all variants) and on entries; least recently used go first. */
   maxBytes: number;
+  maxEntries?: number;
   now?: () => number;
 }
 
@@ -159,7 +160,7 @@ export interface CacheStats {
   bytes: number;
 }
 
-const sizeOf = (entry: Entry) => entry.body.length + (entry.gzip?.length ?? 0) + (entry.br?.length ?? 0) + 512;
+const sizeOf = (url: string, entry: Entry) => url.length + entry.body.length + (entry.gzip?.length ?? 0) + (entry.br?.length ?? 0) + 512;
 
 export class RenderedCache {
   readonly #options: CacheOptions;
@@ -205,7 +206,8 @@ export class RenderedCache {
       .then((rendered) => toEntry(rendered, version, startedAt))
       .then((entry) => {
         if (entry.shareable) this.#store(url, entry);
-        else this.#drop(url);
+        // An error page replaces nothing newer than itself.
+        else if ((this.#entries.get(url)?.version ?? -1) <= version) this.#drop(url);
         return entry;
       })
       .finally(() => this.#inflight.delete(key));
@@ -219,11 +221,12 @@ export class RenderedCache {
     if (current && current.version > entry.version) return;
     this.#drop(url);
     this.#entries.set(url, entry);
-    this.#bytes += sizeOf(entry);
+    this.#bytes += sizeOf(url, entry);
+    const maxEntries = this.#options.maxEntries ?? 10_000;
     for (const [oldest, old] of this.#entries) {
-      if (this.#bytes <= this.#options.maxBytes || oldest === url) break;
+      if ((this.#bytes <= this.#options.maxBytes && this.#entries.size <= maxEntries) || oldest === url) break;
       this.#entries.delete(oldest);
-      this.#bytes -= sizeOf(old);
+      this.#bytes -= sizeOf(oldest, old);
     }
     this.#sync();
   }
@@ -232,7 +235,7 @@ export class RenderedCache {
     const old = this.#entries.get(url);
     if (!old) return;
     this.#entries.delete(url);
-    this.#bytes -= sizeOf(old);
+    this.#bytes -= sizeOf(url, old);
     this.#sync();
   }
 

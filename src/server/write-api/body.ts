@@ -49,12 +49,13 @@ function unwrap(schema: z.ZodType): Def {
  */
 export function unknownFields(schema: z.ZodType, value: unknown, path: string[] = []): Record<string, string> {
   const def = unwrap(schema);
-  const problems: Record<string, string> = {};
+  // No prototype: a field named "__proto__" or "constructor" is just an unknown name here.
+  const problems: Record<string, string> = Object.create(null) as Record<string, string>;
   if (def.type === 'object' && def.shape && isPlainObject(value)) {
     const known = Object.keys(def.shape).map(camelToSnake);
     for (const [key, child] of Object.entries(value)) {
       const camel = snakeToCamel(key);
-      if (camelToSnake(camel) === key && def.shape[camel]) Object.assign(problems, unknownFields(def.shape[camel], child, [...path, key]));
+      if (camelToSnake(camel) === key && Object.hasOwn(def.shape, camel)) Object.assign(problems, unknownFields(def.shape[camel]!, child, [...path, key]));
       else problems[[...path, key].join('.')] = `Unknown field "${key}". Known fields here: ${known.join(', ')}.`;
     }
   } else if (def.type === 'array' && def.element && Array.isArray(value)) {

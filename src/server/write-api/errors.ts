@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'cross_site'
   | 'not_found'
   | 'method_not_allowed'
+  | 'internal'
   | 'conflict'
   | 'policy_warnings'
   | 'length_required'
