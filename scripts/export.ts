@@ -64,6 +64,7 @@ const summary = (r: ExportResult, version?: number) =>
   (r.warnings.length > 0 ? `, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}` : '');
 
 let server: StartedCandor | null = null;
+let finished = false;
 const controller = new AbortController();
 const shutDown = () => controller.abort();
 process.once('SIGINT', shutDown);
@@ -76,7 +77,7 @@ try {
     server = await startCandor({ log: (line) => console.log(`  [candor] ${line}`) });
     origin = server.origin;
     void server.exited.then((code) => {
-      if (!controller.signal.aborted) {
+      if (!finished && !controller.signal.aborted) {
         console.error(`export: Candor stopped (exit code ${code}); stopping too`);
         process.exitCode = 1;
         controller.abort();
@@ -110,5 +111,6 @@ try {
   else console.error(error);
   process.exitCode = 1;
 } finally {
+  finished = true;
   await server?.stop();
 }
