@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
+import { SERVER_NODE_FLAGS } from '../scripts/server-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -81,7 +82,7 @@ async function start(args: string[], env: Record<string, string>, port: number):
 
 async function startCandor(databasePath: string, extra: Record<string, string> = {}): Promise<Proc> {
   const port = await freePort();
-  return start(['scripts/serve.ts'], { HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_OUT_DIR: path.join(root, 'dist'), ...extra }, port);
+  return start([...SERVER_NODE_FLAGS, 'scripts/serve.ts'], { HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_OUT_DIR: path.join(root, 'dist'), ...extra }, port);
 }
 
 function peakRssMb(pid: number): number {

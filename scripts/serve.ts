@@ -6,15 +6,28 @@
 // CANDOR_CACHE_TICK_MS (how long clock-dependent text may stand, default 5000; 0 turns the cache
 // off), plus the database settings read by src/config.ts.
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getConfig } from '../src/config.ts';
 import { createFrontServer, loadAssets, renderThrough, type NodeHandler } from '../src/server/http/front-server.ts';
 import { RenderedCache } from '../src/server/http/rendered-cache.ts';
+import { hasServerFlags, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
+
+// Run with the server's heap settings: when started without them (npm start, or node directly),
+// run again as a child that has them, passing signals on and exiting as it exits.
+if (!hasServerFlags()) {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: process.env,
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  await new Promise(() => undefined); // the child serves; this process only waits for it
+}
 const outDir = path.resolve(root, process.env.CANDOR_OUT_DIR ?? 'dist');
 
 // Migrate and seed in a child process: loading the migration code (drizzle-orm's ESM graph, as

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.mjs';
 
 export interface RunningServer {
   url: string;
@@ -37,7 +38,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-test-'));
   const databasePath = path.join(dir, 'candor.db');
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.resolve('scripts/serve.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.resolve('scripts/serve.ts')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_OUT_DIR: OUT_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -71,32 +71,44 @@ describe('what may be shared', () => {
 
 describe('answer', () => {
   it('sends the negotiated variant with its length, and it decodes to the rendered bytes', async () => {
-    const entry = await toEntry(page(big('status')), 1, 0);
-    const br = answer(entry, 'GET', { 'accept-encoding': 'br' });
+    const entry = toEntry(page(big('status')), 1, 0);
+    const br = await answer(entry, 'GET', { 'accept-encoding': 'br' });
     expect(br.headers['content-encoding']).toBe('br');
     expect(br.headers['vary']).toBe('Accept-Encoding');
     expect(br.headers['content-length']).toBe(String(br.body!.length));
     expect(zlib.brotliDecompressSync(br.body!).equals(entry.body)).toBe(true);
-    const gz = answer(entry, 'GET', { 'accept-encoding': 'gzip' });
+    const gz = await answer(entry, 'GET', { 'accept-encoding': 'gzip' });
     expect(zlib.gunzipSync(gz.body!).equals(entry.body)).toBe(true);
-    const plain = answer(entry, 'GET', {});
+    const plain = await answer(entry, 'GET', {});
     expect(plain.body!.equals(entry.body)).toBe(true);
     expect(plain.headers['content-encoding']).toBeUndefined();
   });
 
   it('answers HEAD without a body and a matching validator with 304', async () => {
-    const entry = await toEntry(page(big('status')), 1, 0);
-    const head = answer(entry, 'HEAD', { 'accept-encoding': 'gzip' });
+    const entry = toEntry(page(big('status')), 1, 0);
+    const head = await answer(entry, 'HEAD', { 'accept-encoding': 'gzip' });
     expect(head.body).toBeNull();
     expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
-    const revalidated = answer(entry, 'GET', { 'accept-encoding': 'gzip', 'if-none-match': '"abc-br"' });
+    const revalidated = await answer(entry, 'GET', { 'accept-encoding': 'gzip', 'if-none-match': '"abc-br"' });
     expect(revalidated.status).toBe(304);
     expect(revalidated.body).toBeNull();
   });
 
   it('does not compress tiny or binary bodies', async () => {
-    expect((await toEntry(page('tiny'), 1, 0)).gzip).toBeNull();
-    expect((await toEntry(page(big('x'), { 'content-type': 'image/png' }), 1, 0)).br).toBeNull();
+    const tiny = toEntry(page('tiny'), 1, 0);
+    expect(tiny.compressible).toBe(false);
+    expect((await answer(tiny, 'GET', { 'accept-encoding': 'br' })).headers['content-encoding']).toBeUndefined();
+    expect(toEntry(page(big('x'), { 'content-type': 'image/png' }), 1, 0).compressible).toBe(false);
+  });
+
+  it('compresses on the first request for each encoding, once', async () => {
+    const entry = toEntry(page(big('status')), 1, 0);
+    expect(entry.variants).toEqual({});
+    await answer(entry, 'GET', {});
+    expect(entry.variants).toEqual({});
+    const [a, b] = await Promise.all([answer(entry, 'GET', { 'accept-encoding': 'gzip' }), answer(entry, 'GET', { 'accept-encoding': 'gzip' })]);
+    expect(a.body).toBe(b.body); // the same buffer: made once
+    expect(Object.keys(entry.variants)).toEqual(['gzip']);
   });
 });
 
@@ -175,13 +187,13 @@ describe('RenderedCache', () => {
       render: async (url) => page(url.padEnd(10_000, '.')),
       version: () => 1,
       tickMs: 60_000,
-      maxBytes: 25_000, // two entries (10 KB and their small compressed variants)
+      maxBytes: 30_000, // two entries (10 KB and room for their compressed variants)
     });
     await cache.get('/a');
     await cache.get('/b');
     await cache.get('/a'); // /a is now the most recent
     await cache.get('/c');
-    expect(cache.stats.bytes).toBeLessThanOrEqual(25_000);
+    expect(cache.stats.bytes).toBeLessThanOrEqual(30_000);
     const misses = cache.stats.misses;
     await cache.get('/a');
     expect(cache.stats.misses).toBe(misses);

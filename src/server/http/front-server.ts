@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { answer, toEntry, type Answer, type Entry, type Rendered, type RenderedCache } from './rendered-cache.ts';
+import { answer, toEntry, variantOf, type Answer, type Entry, type Rendered, type RenderedCache } from './rendered-cache.ts';
 import { strongEtag } from './etag.ts';
 
 export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
@@ -184,7 +184,9 @@ export async function loadAssets(clientDir: string): Promise<Map<string, Entry>>
       },
       body,
     };
-    assets.set(urlPath, await toEntry(rendered, 0, 0));
+    const entry = toEntry(rendered, 0, 0);
+    if (entry.compressible) await Promise.all([variantOf(entry, 'br'), variantOf(entry, 'gzip')]);
+    assets.set(urlPath, entry);
   }
   return assets;
 }
@@ -211,11 +213,10 @@ export function createFrontServer(options: FrontServerOptions): http.Server {
     const url = req.url ?? '/';
     if (method !== 'GET' && method !== 'HEAD') return void handler(req, res);
     const asset = assets.get(url.split('?', 1)[0]!);
-    if (asset) return send(res, answer(asset, method, req.headers));
-    const key = cacheKeyOf(url);
-    if (key === null || !isSharedPath(key.split('?', 1)[0]!)) return void handler(req, res);
-    cache.get(key).then(
-      (entry) => send(res, answer(entry, method, req.headers)),
+    const key = asset ? null : cacheKeyOf(url);
+    if (!asset && (key === null || !isSharedPath(key.split('?', 1)[0]!))) return void handler(req, res);
+    (asset ? Promise.resolve(asset) : cache.get(key!)).then((entry) => answer(entry, method, req.headers)).then(
+      (reply) => send(res, reply),
       (error: unknown) => {
         onError(error, url);
         if (!res.headersSent) {
