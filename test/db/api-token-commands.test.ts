@@ -90,3 +90,18 @@ describe('resolveApiToken and revokeApiToken', () => {
     expect(thrown(() => revokeApiToken(t.db, OWNER, 'nope', NOW))).toBeInstanceOf(NotFound);
   });
 });
+
+describe('what the public site can tell of staff changes', () => {
+  it('moves the data version but not the last-change time the public Last-Modified shows', async () => {
+    const { loadLastChangeAt } = await import('../../src/server/last-change.ts');
+    const settings = () => t.db.select().from(s.siteSettings).get()!;
+    const before = settings();
+    const lastChange = loadLastChangeAt(t.db);
+    const later = NOW + 3_600_000;
+    const created = createApiToken(t.db, OWNER, { name: 'Pager bot', scopes: ['read'] }, later);
+    revokeApiToken(t.db, OWNER, created.publicId, later);
+    expect(settings().dataVersion).toBe(before.dataVersion + 2);
+    expect(settings().updatedAt).toBe(before.updatedAt);
+    expect(loadLastChangeAt(t.db)).toBe(lastChange);
+  });
+});

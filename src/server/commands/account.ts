@@ -8,7 +8,7 @@ import { revokeUserSessions } from '../auth/sessions.ts';
 import type { Staff } from '../auth/staff.ts';
 import { generateTotpSecret, matchTotpStep } from '../auth/totp.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { runCommand } from './run-command.ts';
+import { runStaffCommand } from './run-command.ts';
 
 function loadSelf(db: Db, staff: Staff) {
   const user = db.select().from(users).where(eq(users.id, staff.userId)).get();
@@ -41,7 +41,7 @@ export async function changeOwnPassword(db: Db, staff: Staff, now: number, input
   if (input.password !== input.confirm) throw new Invalid({ confirm: 'The two new passwords differ.' });
   if (input.password === input.current) throw new Invalid({ password: 'Choose a password different from the current one.' });
   const passwordHash = await hashPassword(input.password);
-  runCommand(db, staff.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, staff.actor, now, ({ tx, audit }) => {
     tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, staff.userId)).run();
     revokeUserSessions(tx, staff.userId, now);
     audit({ action: 'user.change_password', entityType: 'user', entityId: staff.publicId });
@@ -54,7 +54,7 @@ export function startTotpEnrolment(db: Db, staff: Staff, now: number): string {
   if (user.totpEnabledAt !== null) throw new Conflict('Two-step sign-in is already on.');
   if (user.totpSecret) return user.totpSecret;
   const secret = generateTotpSecret();
-  runCommand(db, staff.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, staff.actor, now, ({ tx, audit }) => {
     tx.update(users).set({ totpSecret: secret, updatedAt: now }).where(eq(users.id, staff.userId)).run();
     audit({ action: 'user.start_totp', entityType: 'user', entityId: staff.publicId });
   });
@@ -68,7 +68,7 @@ export function confirmTotp(db: Db, staff: Staff, now: number, code: string): vo
   if (!user.totpSecret) throw new Conflict('Start the set-up again: no secret is waiting for confirmation.');
   const step = matchTotpStep(user.totpSecret, code, now, null);
   if (step === null) throw new Invalid({ code: 'That code does not match. Check the time on your phone and type the current code.' });
-  runCommand(db, staff.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, staff.actor, now, ({ tx, audit }) => {
     tx.update(users).set({ totpEnabledAt: now, totpLastStep: step, updatedAt: now }).where(eq(users.id, staff.userId)).run();
     audit({ action: 'user.enable_totp', entityType: 'user', entityId: staff.publicId, before: { totp: false }, after: { totp: true } });
   });
@@ -78,7 +78,7 @@ export async function disableOwnTotp(db: Db, staff: Staff, now: number, currentP
   const required = db.select({ v: siteSettings.requireTotp }).from(siteSettings).get()?.v ?? false;
   if (required) throw new Conflict('An owner requires two-step sign-in for every account, so it cannot be turned off.');
   await requireCurrentPassword(db, staff, currentPassword, 'disablePassword');
-  runCommand(db, staff.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, staff.actor, now, ({ tx, audit }) => {
     tx.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now }).where(eq(users.id, staff.userId)).run();
     audit({ action: 'user.disable_totp', entityType: 'user', entityId: staff.publicId, before: { totp: true }, after: { totp: false } });
   });

@@ -10,7 +10,7 @@ import { requireRole } from '../auth/staff.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import type { Authority } from './authority.ts';
 import { parseInput } from './input.ts';
-import { runCommand } from './run-command.ts';
+import { runStaffCommand } from './run-command.ts';
 
 const NAME_MAX_LENGTH = 100;
 
@@ -39,7 +39,7 @@ export function createApiToken(db: Db, by: Authority, input: CreateApiTokenInput
   requireRole(by, 'owner');
   const data = parseInput(createApiTokenInput, input);
   const scopes = SCOPES.filter((s) => data.scopes.includes(s));
-  return runCommand(db, by.actor, now, ({ tx, audit }) => {
+  return runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const clash = tx
       .select({ id: apiTokens.id })
       .from(apiTokens)
@@ -59,7 +59,7 @@ export function createApiToken(db: Db, by: Authority, input: CreateApiTokenInput
 
 export function revokeApiToken(db: Db, by: Authority, publicId: string, now: number): void {
   requireRole(by, 'owner');
-  runCommand(db, by.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const row = tx.select().from(apiTokens).where(eq(apiTokens.publicId, publicId)).get();
     if (!row) throw new NotFound('No such API token.');
     if (row.revokedAt !== null) throw new Conflict('This token was already revoked.');

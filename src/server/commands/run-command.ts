@@ -32,7 +32,17 @@ export interface CommandContext {
   audit: (entry: AuditEntry) => void;
 }
 
-export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T): T {
+export interface CommandOptions {
+  /**
+   * False for changes the public site never shows (staff accounts, API tokens): the data version
+   * still moves, but the site's last-change time does not, so public Last-Modified and
+   * page.updated_at do not reveal when staff manage accounts.
+   */
+  public?: boolean;
+}
+
+export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, options: CommandOptions = {}): T {
+  const touchesPublicSite = options.public ?? true;
   return db.transaction((tx) => {
     const audit = (entry: AuditEntry) => {
       tx.insert(s.auditLog)
@@ -51,9 +61,14 @@ export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: Com
     };
     const result = body({ tx, actor, now, audit });
     tx.update(s.siteSettings)
-      .set({ dataVersion: sql`${s.siteSettings.dataVersion} + 1`, updatedAt: now })
+      .set(touchesPublicSite ? { dataVersion: sql`${s.siteSettings.dataVersion} + 1`, updatedAt: now } : { dataVersion: sql`${s.siteSettings.dataVersion} + 1` })
       .where(eq(s.siteSettings.id, 1))
       .run();
     return result;
   });
+}
+
+/** runCommand for staff-only changes (accounts, sessions' owners, API tokens): see CommandOptions. */
+export function runStaffCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T): T {
+  return runCommand(db, actor, now, body, { public: false });
 }

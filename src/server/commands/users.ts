@@ -12,7 +12,7 @@ import { requireRole, type Role } from '../auth/staff.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import type { Authority } from './authority.ts';
 import { parseInput } from './input.ts';
-import { runCommand, SYSTEM_ACTOR, type Tx } from './run-command.ts';
+import { runStaffCommand, SYSTEM_ACTOR, type Tx } from './run-command.ts';
 import { emailField, nameField, roleField } from './staff-input.ts';
 
 /** The command-line tool (first owner) and test set-up act as the system, outside any session. */
@@ -42,7 +42,7 @@ export async function createUser(db: Db, by: Authority, now: number, input: Crea
   const problem = passwordProblem(password, data.email);
   if (problem) throw new Invalid({ password: problem });
   const passwordHash = await hashPassword(password);
-  return runCommand(db, by.actor, now, ({ tx, audit }) => {
+  return runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get()) {
       throw new Invalid({ email: 'An account with this email already exists.' });
     }
@@ -74,7 +74,7 @@ function otherActiveOwners(tx: Tx, userId: number): number {
 export function changeRole(db: Db, by: Authority, now: number, publicId: string, role: string): void {
   requireRole(by, 'owner');
   const newRole: Role = parseInput(z.object({ role: roleField }), { role }).role;
-  runCommand(db, by.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
     if (user.role === newRole) return;
     if (user.role === 'owner' && user.disabledAt === null && otherActiveOwners(tx, user.id) === 0) {
@@ -87,7 +87,7 @@ export function changeRole(db: Db, by: Authority, now: number, publicId: string,
 
 export function disableUser(db: Db, by: Authority, now: number, publicId: string): void {
   requireRole(by, 'owner');
-  runCommand(db, by.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
     if (user.disabledAt !== null) return;
     if (user.id === by.actor.userId) throw new Conflict('You cannot disable your own account. Ask another owner.');
@@ -102,7 +102,7 @@ export function disableUser(db: Db, by: Authority, now: number, publicId: string
 
 export function enableUser(db: Db, by: Authority, now: number, publicId: string): void {
   requireRole(by, 'owner');
-  runCommand(db, by.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
     if (user.disabledAt === null) return;
     tx.update(users).set({ disabledAt: null, updatedAt: now }).where(eq(users.id, user.id)).run();
@@ -118,7 +118,7 @@ export async function resetPassword(db: Db, by: Authority, now: number, publicId
   const problem = passwordProblem(password, target.email);
   if (problem) throw new Invalid({ password: problem });
   const passwordHash = await hashPassword(password);
-  runCommand(db, by.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
     tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id)).run();
     revokeUserSessions(tx, user.id, now);
@@ -129,7 +129,7 @@ export async function resetPassword(db: Db, by: Authority, now: number, publicId
 /** An owner removes someone's second factor (a lost phone); they must enrol again if required. */
 export function resetTotp(db: Db, by: Authority, now: number, publicId: string): void {
   requireRole(by, 'owner');
-  runCommand(db, by.actor, now, ({ tx, audit }) => {
+  runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
     if (user.totpSecret === null && user.totpEnabledAt === null) return;
     tx.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now }).where(eq(users.id, user.id)).run();
