@@ -10,6 +10,7 @@ import {
   startMaintenance,
   verifyMaintenance,
 } from '../../src/server/commands/maintenance-progress.ts';
+import { rescheduleMaintenance } from '../../src/server/commands/reschedule-maintenance.ts';
 import { loadComponentHealth } from '../../src/server/component-health.ts';
 import { loadSite } from '../../src/server/site.ts';
 import { EDITOR, VIEWER, openCommandDb, thrown, type CommandDb } from '../support/command-db.ts';
@@ -145,5 +146,138 @@ describe('maintenance steps', () => {
     cancelMaintenance(c.db, EDITOR, id, { message: 'Postponed to next month.' }, now);
     expect(maintenance(id).status).toBe('cancelled');
     expect((refused(() => startMaintenance(c.db, EDITOR, id, {}, now)) as Conflict).message).toBe('This maintenance was cancelled.');
+  });
+});
+
+describe('rescheduleMaintenance', () => {
+  function scheduled(overrides: Partial<ScheduleMaintenanceInput> = {}): string {
+    const result = scheduleMaintenance(c.db, EDITOR, window(overrides), now);
+    if (!result.saved) throw new Error('expected it saved');
+    return result.publicId;
+  }
+  const updatesOf = (publicId: string) =>
+    c.db.select().from(s.maintenanceUpdates).where(eq(s.maintenanceUpdates.maintenanceId, maintenance(publicId).id)).orderBy(asc(s.maintenanceUpdates.id)).all();
+  const componentNamesOf = (publicId: string) =>
+    c.db
+      .select({ name: s.components.name })
+      .from(s.maintenanceComponents)
+      .innerJoin(s.components, eq(s.components.id, s.maintenanceComponents.componentId))
+      .where(eq(s.maintenanceComponents.maintenanceId, maintenance(publicId).id))
+      .all()
+      .map((r) => r.name)
+      .sort();
+  const lastAudit = () => c.db.select().from(s.auditLog).orderBy(asc(s.auditLog.id)).all().at(-1)!;
+
+  it('moves the window in place: same id, new times, announced now, a public update and an audit row', () => {
+    const id = scheduled();
+    const later = now + DAY;
+    const start = now + 45 * DAY;
+    const result = rescheduleMaintenance(c.db, EDITOR, id, { scheduledStart: start, scheduledEnd: start + 3 * HOUR }, later);
+    expect(result).toMatchObject({ saved: true, publicId: id, warnings: [] });
+    expect(maintenance(id)).toMatchObject({
+      status: 'scheduled',
+      title: 'Database upgrade',
+      scheduledStart: start,
+      scheduledEnd: start + 3 * HOUR,
+      announcedAt: later,
+      createdAt: now,
+      updatedAt: later,
+    });
+    // The site is in Europe/Amsterdam (summer time in June and July).
+    expect(updatesOf(id).map((u) => [u.status, u.bodyMd, u.displayAt])).toEqual([
+      ['scheduled', 'Statistics may lag for up to two hours.', now],
+      ['scheduled', 'Rescheduled from 19 Jul 2026, 11:00 CEST – 13:00 to 24 Jul 2026, 11:00 CEST – 14:00.', later],
+    ]);
+    expect(componentNamesOf(id)).toEqual(['Statistics']);
+    const audit = lastAudit();
+    expect(audit).toMatchObject({ action: 'maintenance.reschedule', entityType: 'maintenance', entityId: id, actorLabel: 'editor@example.test', at: later });
+    expect(JSON.parse(audit.before!)).toMatchObject({ scheduledStart: now + 40 * DAY, scheduledEnd: now + 40 * DAY + 2 * HOUR, announcedAt: now, components: ['Statistics'] });
+    expect(JSON.parse(audit.after!)).toMatchObject({ scheduledStart: start, scheduledEnd: start + 3 * HOUR, announcedAt: later, components: ['Statistics'], policyWarningsAccepted: [] });
+  });
+
+  it('changes the title, components and message when given', () => {
+    const id = scheduled();
+    const start = now + 41 * DAY;
+    rescheduleMaintenance(
+      c.db,
+      EDITOR,
+      id,
+      { scheduledStart: start, scheduledEnd: start + HOUR, title: 'Database and webhook upgrade', components: [c.component('statistics'), c.component('webhooks')], message: 'Moved a day: **webhooks** join in.' },
+      now,
+    );
+    expect(maintenance(id)).toMatchObject({ title: 'Database and webhook upgrade', scheduledStart: start });
+    expect(componentNamesOf(id)).toEqual(['Statistics', 'Webhooks']);
+    const update = updatesOf(id).at(-1)!;
+    expect(update.bodyMd).toBe('Moved a day: **webhooks** join in.');
+    expect(update.bodyHtml).toContain('<strong>webhooks</strong>');
+  });
+
+  it('warns before moving when the new notice is too short (announced now, not when first scheduled), and moves only when confirmed', () => {
+    const id = scheduled();
+    const later = now + 20 * DAY;
+    // 25 days after the reschedule: the original 40 days' notice must not excuse it.
+    const start = later + 25 * DAY;
+    const input = { scheduledStart: start, scheduledEnd: start + 2 * HOUR };
+    const before = c.counts();
+    const first = rescheduleMaintenance(c.db, EDITOR, id, input, later);
+    expect(first).toEqual({ saved: false, warnings: [{ problem: 'Announced 25 days ahead; the policy requires 30.', components: ['Statistics'] }] });
+    expect(c.counts()).toEqual(before);
+    expect(maintenance(id)).toMatchObject({ scheduledStart: now + 40 * DAY, announcedAt: now, updatedAt: now });
+
+    const second = rescheduleMaintenance(c.db, EDITOR, id, { ...input, confirmPolicyWarnings: true }, later);
+    expect(second).toMatchObject({ saved: true, warnings: first.warnings });
+    expect(maintenance(id)).toMatchObject({ scheduledStart: start, announcedAt: later });
+    expect(JSON.parse(lastAudit().after!).policyWarningsAccepted).toEqual(['Announced 25 days ahead; the policy requires 30.']);
+  });
+
+  it('does not count the window being moved against itself in the yearly limit', () => {
+    // The policy allows 2 windows a year per component; Statistics has its demo upgrade this year.
+    const id = scheduled();
+    const start = now + 45 * DAY;
+    expect(scheduleMaintenance(c.db, EDITOR, window({ scheduledStart: start, scheduledEnd: start + HOUR }), now).warnings).toEqual([
+      { problem: 'Window 3 this calendar year; the policy allows 2.', components: ['Statistics'] },
+    ]);
+    expect(rescheduleMaintenance(c.db, EDITOR, id, { scheduledStart: start, scheduledEnd: start + HOUR }, now)).toMatchObject({ saved: true, warnings: [] });
+  });
+
+  it('refuses to move a window that is no longer scheduled, with a plain reason', () => {
+    const started = scheduled();
+    startMaintenance(c.db, EDITOR, started, {}, now);
+    const move = { scheduledStart: now + 50 * DAY, scheduledEnd: now + 50 * DAY + HOUR };
+    const running = refused(() => rescheduleMaintenance(c.db, EDITOR, started, move, now)) as Conflict;
+    expect(running).toBeInstanceOf(Conflict);
+    expect(running.message).toBe('This maintenance is already under way, so it can no longer be moved. Post an update if it will run longer.');
+    const cancelled = scheduled({ confirmPolicyWarnings: true });
+    cancelMaintenance(c.db, EDITOR, cancelled, {}, now);
+    expect((refused(() => rescheduleMaintenance(c.db, EDITOR, cancelled, move, now)) as Conflict).message).toBe(
+      'This maintenance was cancelled, so it can no longer be moved. Schedule a new window instead.',
+    );
+    expect(refused(() => rescheduleMaintenance(c.db, EDITOR, 'zzzzzzzzzzzz', move, now))).toMatchObject({ name: 'NotFound' });
+  });
+
+  it('refuses a bad window, bad fields, an unchanged window and viewers, writing nothing', () => {
+    const id = scheduled();
+    const backwards = refused(() => rescheduleMaintenance(c.db, EDITOR, id, { scheduledStart: now + 50 * DAY, scheduledEnd: now + 49 * DAY }, now)) as Invalid;
+    expect(backwards.fields).toEqual({ scheduledEnd: 'The window must end after it starts.' });
+    const past = refused(() => rescheduleMaintenance(c.db, EDITOR, id, { scheduledStart: now - 3 * HOUR, scheduledEnd: now - HOUR }, now)) as Invalid;
+    expect(Object.keys(past.fields)).toEqual(['scheduledEnd']);
+    const missing = refused(() => rescheduleMaintenance(c.db, EDITOR, id, { title: '', components: [], message: '' } as never, now)) as Invalid;
+    expect(Object.keys(missing.fields).sort()).toEqual(['components', 'message', 'scheduledEnd', 'scheduledStart', 'title']);
+    const unknown = refused(() => rescheduleMaintenance(c.db, EDITOR, id, { scheduledStart: now + 50 * DAY, scheduledEnd: now + 50 * DAY + HOUR, components: ['nope'] }, now)) as Invalid;
+    expect(Object.keys(unknown.fields)).toEqual(['components']);
+    const same = refused(() => rescheduleMaintenance(c.db, EDITOR, id, { scheduledStart: now + 40 * DAY, scheduledEnd: now + 40 * DAY + 2 * HOUR }, now)) as Invalid;
+    expect(same.fields).toEqual({ scheduledStart: 'This is the window already announced. Change the start or the end to move it.' });
+    expect(refused(() => rescheduleMaintenance(c.db, VIEWER, id, { scheduledStart: now + 50 * DAY, scheduledEnd: now + 50 * DAY + HOUR }, now))).toBeInstanceOf(Forbidden);
+    expect(maintenance(id)).toMatchObject({ scheduledStart: now + 40 * DAY, announcedAt: now });
+  });
+
+  it('writes nothing when the database fails while posting the update', () => {
+    const id = scheduled();
+    c.db.$client.exec(`CREATE TRIGGER fail_updates BEFORE INSERT ON maintenance_updates BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    const before = c.counts();
+    expect(() => rescheduleMaintenance(c.db, EDITOR, id, { scheduledStart: now + 45 * DAY, scheduledEnd: now + 45 * DAY + HOUR, components: [c.component('webhooks')] }, now)).toThrow('disk on fire');
+    expect(c.counts()).toEqual(before);
+    expect(maintenance(id)).toMatchObject({ scheduledStart: now + 40 * DAY });
+    expect(componentNamesOf(id)).toEqual(['Statistics']);
   });
 });

@@ -18,6 +18,8 @@ export interface PlannedWindow {
   scheduledStart: number;
   scheduledEnd: number;
   componentIds: string[];
+  /** Public id of the window being moved: its current times do not count against the new ones. */
+  replaces?: string;
 }
 
 export function maintenancePolicyWarnings(db: Db, planned: PlannedWindow, now: number): PolicyWarning[] {
@@ -48,7 +50,7 @@ export function maintenancePolicyWarnings(db: Db, planned: PlannedWindow, now: n
 
   const byProblem = new Map<string, string[]>();
   for (const component of components) {
-    const windows = [...existing.filter((w) => w.componentId === component.id), candidate];
+    const windows = [...existing.filter((w) => w.componentId === component.id && w.id !== planned.replaces), candidate];
     const rules = maintenanceRulesOf(policyFor(policies, site, component.slaPolicyId));
     const evaluation = evaluateMaintenanceWindows(windows, rules, site.timeZone).get('');
     for (const problem of evaluation?.problems ?? []) byProblem.set(problem, [...(byProblem.get(problem) ?? []), component.name]);
