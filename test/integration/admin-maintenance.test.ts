@@ -1,7 +1,9 @@
 // The maintenance pages of the staff workspace over HTTP: policy warnings before saving, then
 // start / verify / complete as customers see it on the public page.
+import Database from 'better-sqlite3';
+import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatZonedLocal } from '../../src/domain/time-zone.ts';
+import { formatInstant, formatZonedLocal } from '../../src/domain/time-zone.ts';
 import { adminClient, componentId, countRows, decodeEntities, fieldError, fieldValue, type AdminClient } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';
@@ -122,5 +124,98 @@ describe('running maintenance', () => {
     const list = await (await editor.get('/admin/maintenance')).text();
     expect(list).toContain('Statistics reindex');
     expect((await editor.get('/admin/maintenance/zzzzzzzzzzzz')).status).toBe(404);
+  });
+});
+
+describe('rescheduling maintenance', () => {
+  const row = (id: string) => {
+    const db = new Database(server.databasePath, { readonly: true });
+    try {
+      return db.prepare('select scheduled_start, scheduled_end, announced_at, updated_at from maintenances where public_id = ?').get(id) as {
+        scheduled_start: number;
+        scheduled_end: number;
+        announced_at: number;
+        updated_at: number;
+      };
+    } finally {
+      db.close();
+    }
+  };
+  const calendarEvent = async (id: string) => {
+    const ics = await (await fetch(`${server.url}/maintenance.ics`)).text();
+    const events = new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    const event = events.find((e) => e.uid.startsWith(`${id}@`));
+    expect(event).toBeDefined();
+    return { uid: event!.uid, sequence: event!.sequence, start: event!.startDate.toJSDate().getTime(), end: event!.endDate.toJSDate().getTime() };
+  };
+
+  it('moves a window after showing the policy warnings; the public page and the calendar show the new times under the same UID', async () => {
+    // Whole hours, so the datetime-local fields hold the exact instants.
+    const base = Math.ceil(Date.now() / HOUR) * HOUR;
+    const oldStart = base + 60 * DAY;
+    const fields = { ...windowFields(0, 0, 'Statistics storage move'), scheduledStart: local(oldStart), scheduledEnd: local(oldStart + 2 * HOUR), intent: 'schedule' };
+    const first = await editor.post('/admin/maintenance/new', fields);
+    const scheduled = first.status === 303 ? first : await editor.post('/admin/maintenance/new', { ...fields, intent: 'confirm', acknowledged: fieldValue(await first.text(), 'acknowledged')! });
+    expect(scheduled.status).toBe(303);
+    const id = scheduled.headers.get('location')!.split('/')[3]!.split('?')[0]!;
+
+    const admin = await (await editor.get(`/admin/maintenance/${id}`)).text();
+    expect(admin).toContain('Reschedule');
+    expect(fieldValue(admin, 'scheduledStart')).toBe(local(oldStart));
+    expect(fieldValue(admin, 'title')).toBe('Statistics storage move');
+    const before = await calendarEvent(id);
+    expect(before.start).toBe(oldStart);
+    // SEQUENCE counts whole seconds since creation.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    // Moved to three days from now: too little notice, so warnings first and nothing saved.
+    const newStart = base + 3 * DAY;
+    const move = {
+      title: 'Statistics storage move',
+      scheduledStart: local(newStart),
+      scheduledEnd: local(newStart + 3 * HOUR),
+      [`component.${statistics}`]: 'on',
+      rescheduleMessage: '',
+    };
+    const warned = await editor.post(`/admin/maintenance/${id}`, { ...move, intent: 'reschedule' });
+    expect(warned.status).toBe(200);
+    const warnedHtml = await warned.text();
+    expect(warnedHtml).toContain('The new window breaks the SLA maintenance policy — not moved yet');
+    expect(warnedHtml).toMatch(/Announced [23] days ahead; the policy requires 30\./);
+    expect(warnedHtml).toContain('Move anyway');
+    expect(fieldValue(warnedHtml, 'scheduledStart')).toBe(local(newStart));
+    expect(row(id).scheduled_start).toBe(oldStart);
+
+    // A window ending before it starts is refused beside the field, keeping what was typed.
+    const backwards = await editor.post(`/admin/maintenance/${id}`, { ...move, scheduledEnd: local(newStart - HOUR), rescheduleMessage: 'Kept *as typed*.', intent: 'reschedule' });
+    expect(backwards.status).toBe(422);
+    const backwardsHtml = await backwards.text();
+    expect(fieldError(backwardsHtml, 'scheduledEnd')).toBe('The window must end after it starts.');
+    expect(fieldValue(backwardsHtml, 'rescheduleMessage')).toBe('Kept *as typed*.');
+    expect(row(id).scheduled_start).toBe(oldStart);
+
+    const confirmed = await editor.post(`/admin/maintenance/${id}`, { ...move, intent: 'reschedule-confirm', acknowledged: fieldValue(warnedHtml, 'acknowledged')! });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe(`/admin/maintenance/${id}?done=reschedule`);
+    expect(await (await editor.get(confirmed.headers.get('location')!)).text()).toContain('Maintenance moved');
+    const moved = row(id);
+    expect(moved).toMatchObject({ scheduled_start: newStart, scheduled_end: newStart + 3 * HOUR });
+    expect(moved.announced_at).toBeGreaterThan(Date.now() - 60_000);
+
+    const publicPage = decodeEntities(await (await fetch(`${server.url}/maintenance/${id}`)).text());
+    const from = `${formatInstant(oldStart, TZ, 'datetime')} – ${formatInstant(oldStart + 2 * HOUR, TZ, 'time')}`;
+    expect(publicPage).toContain(`Rescheduled from ${from} to ${formatInstant(newStart, TZ, 'datetime')}`);
+
+    const after = await calendarEvent(id);
+    expect(after).toMatchObject({ uid: before.uid, start: newStart, end: newStart + 3 * HOUR });
+    expect(after.sequence).toBeGreaterThan(before.sequence);
+
+    // Once under way it can no longer be moved.
+    expect((await editor.post(`/admin/maintenance/${id}`, { intent: 'start', message: '' })).status).toBe(303);
+    const late = await editor.get(`/admin/maintenance/${id}`);
+    expect(await late.text()).not.toContain('Check and move');
+    const refused = await editor.post(`/admin/maintenance/${id}`, { ...move, scheduledStart: local(newStart + DAY), scheduledEnd: local(newStart + DAY + HOUR), intent: 'reschedule' });
+    expect(refused.status).toBe(409);
+    expect(decodeEntities(await refused.text())).toContain('This maintenance is already under way, so it can no longer be moved.');
   });
 });

@@ -1,6 +1,7 @@
-// Maintenance endpoints of the admin API, over the workspace's own commands. Scheduling a window
-// that breaks the policy is refused with the warnings (409, nothing saved) until the client sends
-// them back in `acknowledge_warnings` — exactly those, as the workspace's "Schedule anyway" does.
+// Maintenance endpoints of the admin API, over the workspace's own commands. Scheduling (or
+// rescheduling) a window that breaks the policy is refused with the warnings (409, nothing saved)
+// until the client sends them back in `acknowledge_warnings` — exactly those, as the workspace's
+// "Schedule anyway" does.
 import { z } from 'zod';
 import {
   cancelMaintenance,
@@ -14,6 +15,7 @@ import {
   type MaintenanceUpdateInput,
 } from '../commands/maintenance-progress.ts';
 import type { PolicyWarning } from '../commands/maintenance-warnings.ts';
+import { rescheduleMaintenance, rescheduleMaintenanceInput } from '../commands/reschedule-maintenance.ts';
 import { scheduleMaintenance, scheduleMaintenanceInput } from '../commands/schedule-maintenance.ts';
 import { NotFound } from '../errors.ts';
 import { maintenanceDocument } from './documents.ts';
@@ -28,6 +30,11 @@ const scheduleRequest = scheduleMaintenanceInput.omit({ confirmPolicyWarnings: t
   acknowledgeWarnings: z.array(z.string()).optional(),
 });
 type ScheduleRequest = z.input<typeof scheduleRequest>;
+
+const rescheduleRequest = rescheduleMaintenanceInput.omit({ confirmPolicyWarnings: true }).extend({
+  acknowledgeWarnings: z.array(z.string()).optional(),
+});
+type RescheduleRequest = z.input<typeof rescheduleRequest>;
 
 const sameProblems = (warnings: PolicyWarning[], acknowledged: unknown) =>
   Array.isArray(acknowledged) &&
@@ -50,16 +57,43 @@ export const scheduleRoute = apiRoute<ScheduleRequest>({
     if (!result.saved && sameProblems(result.warnings, acknowledgeWarnings)) {
       result = scheduleMaintenance(db, caller.authority, { ...window, confirmPolicyWarnings: true }, now);
     }
-    if (!result.saved) {
-      const list = result.warnings.map((w) => w.problem).join(' ');
-      return apiError(409, 'policy_warnings', `This window breaks the maintenance policy: ${list} Nothing was saved. To schedule it anyway, send the same request with "acknowledge_warnings" listing these problems; a window that breaks the policy is not excused from availability.`, {
-        extra: { warnings: warningsJson(result.warnings) },
-      });
-    }
+    if (!result.saved) return policyRefusal(result.warnings, 'schedule');
     return {
       status: 201,
       headers: { Location: `/api/admin/maintenance/${result.publicId}` },
       body: { maintenance: maintenanceDocument(db, result.publicId, now), warnings_acknowledged: warningsJson(result.warnings) },
+    };
+  },
+});
+
+function policyRefusal(warnings: PolicyWarning[], verb: 'schedule' | 'move'): Response {
+  const list = warnings.map((w) => w.problem).join(' ');
+  return apiError(409, 'policy_warnings', `This window breaks the maintenance policy: ${list} Nothing was saved. To ${verb} it anyway, send the same request with "acknowledge_warnings" listing these problems; a window that breaks the policy is not excused from availability.`, {
+    extra: { warnings: warningsJson(warnings) },
+  });
+}
+
+/**
+ * Moves a scheduled window in place (same id, so calendar subscriptions update the event). The
+ * new window counts as announced now; a public update says from what to what.
+ */
+export const rescheduleRoute = apiRoute<RescheduleRequest>({
+  scopes: WRITE,
+  body: { schema: rescheduleRequest, instants: ['scheduledStart', 'scheduledEnd'] },
+  run: ({ db, caller, params, input, now }) => {
+    const id = params.id ?? '';
+    const { acknowledgeWarnings, ...change } = input;
+    let result = rescheduleMaintenance(db, caller.authority, id, change, now);
+    if (!result.saved && sameProblems(result.warnings, acknowledgeWarnings)) {
+      result = rescheduleMaintenance(db, caller.authority, id, { ...change, confirmPolicyWarnings: true }, now);
+    }
+    if (!result.saved) return policyRefusal(result.warnings, 'move');
+    return {
+      body: {
+        maintenance: maintenanceDocument(db, id, now),
+        update: { id: result.updateId },
+        warnings_acknowledged: warningsJson(result.warnings),
+      },
     };
   },
 });
