@@ -352,6 +352,87 @@ describe('maintenance endpoints', () => {
   });
 });
 
+describe('POST /api/admin/maintenance/{id}/reschedule', () => {
+  const DAY = 24 * HOUR;
+  const window = (startInDays: number, hours = 2) => {
+    const start = Date.now() + startInDays * DAY;
+    return { scheduled_start: iso(start), scheduled_end: iso(start + hours * HOUR) };
+  };
+  /** Schedules a window on Inbound email, acknowledging whatever the policy says about it. */
+  async function scheduleWindow(title: string, startInDays: number): Promise<string> {
+    const body = { title, components: [inbound], message: 'Planned work.', ...window(startInDays) };
+    let saved = await call('POST', '/api/admin/maintenance', { token: maintenanceToken, body });
+    if (saved.status === 409) {
+      const problems = saved.json.error.warnings.map((w: { problem: string }) => w.problem);
+      saved = await call('POST', '/api/admin/maintenance', { token: maintenanceToken, body: { ...body, acknowledge_warnings: problems } });
+    }
+    expect(saved.status, JSON.stringify(saved.json)).toBe(201);
+    return saved.json.maintenance.id;
+  }
+  const reschedule = (id: string, body: unknown, token = maintenanceToken) => call('POST', `/api/admin/maintenance/${id}/reschedule`, { token, body });
+
+  it('returns the policy warnings first (409, nothing saved), then moves the window in place, announced now, with a public update', async () => {
+    const id = await scheduleWindow('Inbound filter upgrade', 50);
+    await refused(403, 'forbidden', () => reschedule(id, window(52), incidentsToken));
+    await refused(403, 'forbidden', () => reschedule(id, window(52), readToken));
+
+    // Two days from now: far too little notice, whatever the original announcement said.
+    const move = { ...window(2, 3), message: 'Moved forward: the **vendor patch** is out early.' };
+    const first = await refused(409, 'policy_warnings', () => reschedule(id, move));
+    const warnings = first.warnings as { problem: string; components: string[] }[];
+    expect(warnings).toEqual(expect.arrayContaining([{ problem: expect.stringMatching(/^Announced [12] days? ahead; the policy requires 30\.$/), components: ['Inbound email'] }]));
+    expect(first.message).toContain('To move it anyway');
+    await refused(409, 'policy_warnings', () => reschedule(id, { ...move, acknowledge_warnings: ['something else'] }));
+
+    const before = Date.now();
+    const moved = await reschedule(id, { ...move, acknowledge_warnings: warnings.map((w) => w.problem) });
+    expect(moved.status, JSON.stringify(moved.json)).toBe(200);
+    expect(moved.json.warnings_acknowledged).toEqual(warnings);
+    expect(moved.json.maintenance).toMatchObject({ id, status: 'scheduled', title: 'Inbound filter upgrade', scheduled_start: move.scheduled_start, scheduled_end: move.scheduled_end });
+    expect(Date.parse(moved.json.maintenance.announced_at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(moved.json.maintenance.policy).toEqual([expect.objectContaining({ component: 'Inbound email', excused: false })]);
+    const update = moved.json.maintenance.updates.find((u: { id: string }) => u.id === moved.json.update.id);
+    expect(update).toMatchObject({ status: 'scheduled', body_markdown: move.message });
+    expect(update.body_html).toContain('<strong>vendor patch</strong>');
+    const audit = withDb((db) => db.prepare(`select action, before, after from audit_log where entity_id = ? order by id desc limit 1`).get(id)) as { action: string; before: string; after: string };
+    expect(audit.action).toBe('maintenance.reschedule');
+    expect(JSON.parse(audit.after)).toMatchObject({ scheduledStart: Date.parse(move.scheduled_start), policyWarningsAccepted: warnings.map((w) => w.problem) });
+    expect(JSON.parse(audit.before).scheduledStart).not.toBe(Date.parse(move.scheduled_start));
+  });
+
+  it('writes a plain default message and can change title and components', async () => {
+    const id = await scheduleWindow('Inbound queue resize', 60);
+    const body = { ...window(61), title: 'Inbound and SMTP queue resize', components: [inbound, smtp] };
+    let moved = await reschedule(id, body);
+    if (moved.status === 409) moved = await reschedule(id, { ...body, acknowledge_warnings: moved.json.error.warnings.map((w: { problem: string }) => w.problem) });
+    expect(moved.status, JSON.stringify(moved.json)).toBe(200);
+    expect(moved.json.maintenance.title).toBe('Inbound and SMTP queue resize');
+    expect(moved.json.maintenance.components.map((c: { name: string }) => c.name).sort()).toEqual(['Inbound email', 'SMTP relay']);
+    const update = moved.json.maintenance.updates.find((u: { id: string }) => u.id === moved.json.update.id);
+    expect(update.body_markdown).toMatch(/^Rescheduled from .+ to .+\. Components under maintenance: .+\.$/);
+  });
+
+  it('refuses bad input field by field (422), unknown windows (404), windows under way (409), other methods (405)', async () => {
+    const id = await scheduleWindow('Inbound index rebuild', 70);
+    const badTime = await refused(422, 'invalid', () => reschedule(id, { scheduled_start: iso(Date.now() + 71 * DAY), scheduled_end: 'next tuesday' }));
+    expect(Object.keys(badTime.fields)).toEqual(['scheduled_end']);
+    const backwards = await refused(422, 'invalid', () => reschedule(id, { scheduled_start: iso(Date.now() + 71 * DAY), scheduled_end: iso(Date.now() + 70 * DAY) }));
+    expect(backwards.fields).toEqual({ scheduled_end: 'The window must end after it starts.' });
+    const shape = await refused(422, 'invalid', () => reschedule(id, { title: '', components: [], message: '' }));
+    expect(Object.keys(shape.fields).sort()).toEqual(['components', 'message', 'scheduled_end', 'scheduled_start', 'title']);
+    const unknownField = await refused(422, 'invalid', () => reschedule(id, { ...window(71), status: 'in_progress' }));
+    expect(Object.keys(unknownField.fields)).toEqual(['status']);
+    const unknownComponent = await refused(422, 'invalid', () => reschedule(id, { ...window(71), components: ['nope'] }));
+    expect(Object.keys(unknownComponent.fields)).toEqual(['components']);
+    await refused(404, 'not_found', () => reschedule('nope', window(71)));
+    expect((await call('GET', `/api/admin/maintenance/${id}/reschedule`, { token: maintenanceToken })).status).toBe(405);
+
+    expect((await call('POST', `/api/admin/maintenance/${id}/start`, { token: maintenanceToken })).status).toBe(200);
+    const underWay = await refused(409, 'conflict', () => reschedule(id, window(71)));
+    expect(underWay.message).toMatch(/already under way, so it can no longer be moved/);
+  });
+});
+
 describe('an outage replayed through the API, first alert to post-mortem', () => {
   it('ends with the right durations on the public page and in /api/incidents/<id>.json', async () => {
     const start = Date.now() - 3 * 24 * HOUR;
