@@ -186,13 +186,20 @@ describe('rescheduleMaintenance', () => {
     // The site is in Europe/Amsterdam (summer time in June and July).
     expect(updatesOf(id).map((u) => [u.status, u.bodyMd, u.displayAt])).toEqual([
       ['scheduled', 'Statistics may lag for up to two hours.', now],
-      ['scheduled', 'Rescheduled from 19 Jul 2026, 11:00 CEST – 13:00 to 24 Jul 2026, 11:00 CEST – 14:00.', later],
+      ['scheduled', 'Rescheduled from 19 Jul 2026, 11:00–13:00 CEST to 24 Jul 2026, 11:00–14:00 CEST.', later],
     ]);
     expect(componentNamesOf(id)).toEqual(['Statistics']);
     const audit = lastAudit();
     expect(audit).toMatchObject({ action: 'maintenance.reschedule', entityType: 'maintenance', entityId: id, actorLabel: 'editor@example.test', at: later });
     expect(JSON.parse(audit.before!)).toMatchObject({ scheduledStart: now + 40 * DAY, scheduledEnd: now + 40 * DAY + 2 * HOUR, announcedAt: now, components: ['Statistics'] });
     expect(JSON.parse(audit.after!)).toMatchObject({ scheduledStart: start, scheduledEnd: start + 3 * HOUR, announcedAt: later, components: ['Statistics'], policyWarningsAccepted: [] });
+  });
+
+  it('describes a window across midnight with both ends in full', () => {
+    const id = scheduled();
+    const start = Date.UTC(2026, 6, 24, 21, 0);
+    rescheduleMaintenance(c.db, EDITOR, id, { scheduledStart: start, scheduledEnd: start + 3 * HOUR }, now);
+    expect(updatesOf(id).at(-1)!.bodyMd).toBe('Rescheduled from 19 Jul 2026, 11:00–13:00 CEST to 24 Jul 2026, 23:00 CEST – 25 Jul 2026, 02:00 CEST.');
   });
 
   it('changes the title, components and message when given', () => {

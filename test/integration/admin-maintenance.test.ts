@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatInstant, formatZonedLocal } from '../../src/domain/time-zone.ts';
+import { formatInstant, formatZonedLocal, parseZonedLocal } from '../../src/domain/time-zone.ts';
 import { adminClient, componentId, countRows, decodeEntities, fieldError, fieldValue, type AdminClient } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';
@@ -150,8 +150,9 @@ describe('rescheduling maintenance', () => {
   };
 
   it('moves a window after showing the policy warnings; the public page and the calendar show the new times under the same UID', async () => {
-    // Whole hours, so the datetime-local fields hold the exact instants.
-    const base = Math.ceil(Date.now() / HOUR) * HOUR;
+    // 10:00 tomorrow in the site's zone: whole minutes for the datetime-local fields, and no
+    // window crosses midnight.
+    const base = parseZonedLocal(`${local(Date.now() + DAY).slice(0, 10)}T10:00`, TZ)!;
     const oldStart = base + 60 * DAY;
     const fields = { ...windowFields(0, 0, 'Statistics storage move'), scheduledStart: local(oldStart), scheduledEnd: local(oldStart + 2 * HOUR), intent: 'schedule' };
     const first = await editor.post('/admin/maintenance/new', fields);
@@ -168,8 +169,8 @@ describe('rescheduling maintenance', () => {
     // SEQUENCE counts whole seconds since creation.
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
-    // Moved to three days from now: too little notice, so warnings first and nothing saved.
-    const newStart = base + 3 * DAY;
+    // Moved to two or three days from now: too little notice, so warnings first and nothing saved.
+    const newStart = base + 2 * DAY;
     const move = {
       title: 'Statistics storage move',
       scheduledStart: local(newStart),
@@ -203,8 +204,9 @@ describe('rescheduling maintenance', () => {
     expect(moved.announced_at).toBeGreaterThan(Date.now() - 60_000);
 
     const publicPage = decodeEntities(await (await fetch(`${server.url}/maintenance/${id}`)).text());
-    const from = `${formatInstant(oldStart, TZ, 'datetime')} – ${formatInstant(oldStart + 2 * HOUR, TZ, 'time')}`;
-    expect(publicPage).toContain(`Rescheduled from ${from} to ${formatInstant(newStart, TZ, 'datetime')}`);
+    const window = (start: number, end: number) => `${formatInstant(start, TZ, 'date')}, ${formatInstant(start, TZ, 'time')}–${formatInstant(end, TZ, 'time')}`;
+    expect(publicPage).toContain(`Rescheduled from ${window(oldStart, oldStart + 2 * HOUR)}`);
+    expect(publicPage).toContain(`to ${window(newStart, newStart + 3 * HOUR)}`);
 
     const after = await calendarEvent(id);
     expect(after).toMatchObject({ uid: before.uid, start: newStart, end: newStart + 3 * HOUR });

@@ -45,10 +45,14 @@ const REFUSALS: Record<string, string> = {
   cancelled: 'This maintenance was cancelled, so it can no longer be moved. Schedule a new window instead.',
 };
 
-/** "9 Jun 2026, 10:00 CEST – 12:00" or, across days, both dates in full (site time zone). */
+/** "19 Jul 2026, 11:00–13:00 CEST" or, across days or a clock change, both ends in full (site time zone). */
 export function describeWindow(start: number, end: number, timeZone: string): string {
+  const startFull = formatInstant(start, timeZone, 'datetime');
+  const endFull = formatInstant(end, timeZone, 'datetime');
+  const zoneOf = (text: string) => text.slice(text.lastIndexOf(' ') + 1);
   const sameDay = formatInstant(start, timeZone, 'date') === formatInstant(end, timeZone, 'date');
-  return `${formatInstant(start, timeZone, 'datetime')} – ${formatInstant(end, timeZone, sameDay ? 'time' : 'datetime')}`;
+  if (!sameDay || zoneOf(startFull) !== zoneOf(endFull)) return `${startFull} – ${endFull}`;
+  return `${formatInstant(start, timeZone, 'date')}, ${formatInstant(start, timeZone, 'time')}–${formatInstant(end, timeZone, 'time')} ${zoneOf(endFull)}`;
 }
 
 type MaintenanceRow = typeof s.maintenances.$inferSelect;
