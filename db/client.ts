@@ -32,5 +32,34 @@ export function openDatabase(file: string, migrationsDir: string): Db {
     sqlite.close();
     throw new DatabaseOpenError(`Cannot prepare the database file ${file}: ${(error as Error).message}`);
   }
+  reuseStatements(sqlite);
   return db;
+}
+
+/** Distinct SQL texts kept; queries with IN (…) lists of varying length make a few more. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * drizzle asks better-sqlite3 to prepare every query afresh, which costs more than running most of
+ * them (about 2.4 ms of an 18 ms render of the large home page). Keep prepared statements by their
+ * SQL text and hand them out again, reset to plain rows (drizzle switches some to raw arrays, and
+ * callers may pluck), unless one is mid-iteration.
+ */
+function reuseStatements(sqlite: Database.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const statements = new Map<string, Database.Statement>();
+  const reused = (source: string): Database.Statement => {
+    const known = statements.get(source);
+    if (known && !known.busy) {
+      if (known.reader) known.raw(false).pluck(false).expand(false);
+      return known;
+    }
+    const fresh = prepare(source);
+    if (!known) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      statements.set(source, fresh);
+    }
+    return fresh;
+  };
+  sqlite.prepare = reused as typeof sqlite.prepare;
 }
