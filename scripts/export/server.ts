@@ -1,8 +1,8 @@
 // Starts Candor for an export the way `npm start` does (scripts/start.mjs: build when stale, prepare
 // the database, serve), on 127.0.0.1 and a free port, and waits until /healthz answers.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../free-port.ts';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,17 +23,6 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** How long to wait for /healthz, building included (default 5 minutes). */
   timeoutMs?: number;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startCandor(options: StartOptions = {}): Promise<StartedCandor> {

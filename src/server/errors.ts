@@ -32,3 +32,13 @@ export function httpStatusOf(error: unknown): number {
   }
   return 500;
 }
+
+/** What `load` returns, or null when it throws NotFound (pages answer that with their 404). */
+export function orNotFound<T>(load: () => T): T | null {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof NotFound) return null;
+    throw error;
+  }
+}

@@ -50,12 +50,13 @@ function runStep(db: Db, authority: Authority, publicId: string, step: Step, inp
     if (!step.from.includes(row.status)) throw new Conflict(step.refusals?.[row.status] ?? REFUSALS[row.status]);
     const changes = { ...step.apply(tx, row, now), status: step.to, updatedAt: now };
     tx.update(s.maintenances).set(changes).where(eq(s.maintenances.id, row.id)).run();
-    postUpdate(tx, row.id, step.to, message ?? step.defaultMessage, authority, now);
+    insertMaintenanceUpdate(tx, row.id, step.to, message ?? step.defaultMessage, authority, now);
     audit({ action: step.action, entityType: 'maintenance', entityId: row.publicId, before: { status: row.status }, after: changes });
   });
 }
 
-function postUpdate(tx: Tx, maintenanceId: number, status: MaintenanceStatus, message: string, authority: Authority, now: number): string {
+/** Adds a public update to a window's timeline (every maintenance verb posts one); its public id. */
+export function insertMaintenanceUpdate(tx: Tx, maintenanceId: number, status: MaintenanceStatus, message: string, authority: Authority, now: number): string {
   const publicId = newPublicId();
   tx.insert(s.maintenanceUpdates)
     .values({ publicId, maintenanceId, status, ...renderBody(message), displayAt: now, authorId: authority.actor.userId, createdAt: now, updatedAt: now })
@@ -127,7 +128,7 @@ export function postMaintenanceUpdate(db: Db, authority: Authority, publicId: st
   return runCommand(db, authority.actor, now, ({ tx, audit }) => {
     const row = tx.select().from(s.maintenances).where(eq(s.maintenances.publicId, publicId)).get();
     if (!row) throw new NotFound(`No maintenance ${publicId}`);
-    const updateId = postUpdate(tx, row.id, row.status, message, authority, now);
+    const updateId = insertMaintenanceUpdate(tx, row.id, row.status, message, authority, now);
     tx.update(s.maintenances).set({ updatedAt: now }).where(eq(s.maintenances.id, row.id)).run();
     audit({ action: 'maintenance.update', entityType: 'maintenance', entityId: row.publicId, after: { update: updateId, status: row.status } });
     return { publicId: updateId };

@@ -5,7 +5,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
-import { newPublicId } from '../../../db/ids.ts';
 import type { Db } from '../../../db/client.ts';
 import { checkMaintenanceWindow } from '../../domain/timeline-rules.ts';
 import { formatInstant } from '../../domain/time-zone.ts';
@@ -13,7 +12,8 @@ import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { loadSite } from '../site.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findComponents } from './incident-records.ts';
-import { confirmation, instant, markdown, parseInput, renderBody, title } from './input.ts';
+import { confirmation, instant, markdown, parseInput, title } from './input.ts';
+import { insertMaintenanceUpdate } from './maintenance-progress.ts';
 import { maintenancePolicyWarnings, type PolicyWarning } from './maintenance-warnings.ts';
 import { runCommand, type Tx } from './run-command.ts';
 
@@ -125,19 +125,7 @@ export function rescheduleMaintenance(
       tx.delete(s.maintenanceComponents).where(eq(s.maintenanceComponents.maintenanceId, row.id)).run();
       for (const ref of refs) tx.insert(s.maintenanceComponents).values({ maintenanceId: row.id, componentId: ref.id }).run();
     }
-    const updateId = newPublicId();
-    tx.insert(s.maintenanceUpdates)
-      .values({
-        publicId: updateId,
-        maintenanceId: row.id,
-        status: 'scheduled',
-        ...renderBody(message),
-        displayAt: now,
-        authorId: authority.actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
+    const updateId = insertMaintenanceUpdate(tx, row.id, 'scheduled', message, authority, now);
     audit({
       action: 'maintenance.reschedule',
       entityType: 'maintenance',

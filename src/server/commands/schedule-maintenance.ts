@@ -8,7 +8,8 @@ import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findComponents } from './incident-records.ts';
-import { confirmation, instant, markdown, parseInput, renderBody, title } from './input.ts';
+import { confirmation, instant, markdown, parseInput, title } from './input.ts';
+import { insertMaintenanceUpdate } from './maintenance-progress.ts';
 import { maintenancePolicyWarnings, type PolicyWarning } from './maintenance-warnings.ts';
 import { runCommand } from './run-command.ts';
 
@@ -56,18 +57,7 @@ export function scheduleMaintenance(db: Db, authority: Authority, input: Schedul
       .returning({ id: s.maintenances.id })
       .get();
     for (const ref of refs.values()) tx.insert(s.maintenanceComponents).values({ maintenanceId: row.id, componentId: ref.id }).run();
-    tx.insert(s.maintenanceUpdates)
-      .values({
-        publicId: newPublicId(),
-        maintenanceId: row.id,
-        status: 'scheduled',
-        ...renderBody(data.message),
-        displayAt: now,
-        authorId: authority.actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
+    insertMaintenanceUpdate(tx, row.id, 'scheduled', data.message, authority, now);
     audit({
       action: 'maintenance.schedule',
       entityType: 'maintenance',
