@@ -48,17 +48,18 @@ if (!Number.isFinite(tickMs) || tickMs < 0) {
 }
 
 const { handler } = (await import(pathToFileURL(path.join(outDir, 'server/entry.mjs')).href)) as { handler: NodeHandler };
+// The data version the cache keys on. With the cache off (tick 0), or without the settings row
+// that writes bump (prepareDatabase creates it), there is none to trust: each call then returns a
+// number never seen before, so nothing is reused.
+let untrusted = 0;
+function currentVersion(): number {
+  const version = tickMs === 0 ? undefined : (versionQuery.get() as number | undefined);
+  return version ?? --untrusted;
+}
+
 const cache = new RenderedCache({
   render: (url) => renderThrough(handler, url),
-  // With the cache off every request is a new version, so nothing is ever reused.
-  // Without the settings row (prepareDatabase creates it) writes would bump nothing: never reuse then.
-  version: (() => {
-    let uncached = 0;
-    return () => {
-      const version = tickMs === 0 ? undefined : (versionQuery.get() as number | undefined);
-      return version ?? --uncached;
-    };
-  })(),
+  version: currentVersion,
   tickMs: tickMs === 0 ? 1 : tickMs,
   maxBytes: 64 * 1024 * 1024,
 });

@@ -4,6 +4,7 @@
 // exact source span of every URL attribute, so a rewrite changes those spans and nothing else: the
 // exported page is the served page byte for byte apart from its links, the converted filter forms
 // and the static-copy notice.
+import { escapeMarkup } from '../../src/server/xml-text.ts';
 
 export interface Attribute {
   /** Lower-cased name. */
@@ -41,9 +42,6 @@ export function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 export function tokenize(html: string): Token[] {
   const tokens: Token[] = [];
@@ -238,7 +236,7 @@ function analyseForm(tokens: Token[], from: number, to: number, action: string):
         if (attribute(token, 'multiple')) return null;
         const name = attribute(token, 'name')?.value;
         if (!name) return null;
-        select = { name, labelHtml: collapse(inLabel ? labelText : '') || escapeText(name), options: [] };
+        select = { name, labelHtml: collapse(inLabel ? labelText : '') || escapeMarkup(name), options: [] };
       } else if (token.name === 'option' && select) {
         if (option) select.options.push(option);
         const value = attribute(token, 'value');

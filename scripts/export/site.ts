@@ -7,7 +7,9 @@
 // aborts the export and leaves the previous tree as it was.
 import fs from 'node:fs';
 import path from 'node:path';
-import { analysePage, cssUrls, escapeText, pageUrls, rewritePage } from './html.ts';
+import { formatInstant, isValidTimeZone } from '../../src/domain/time-zone.ts';
+import { escapeMarkup } from '../../src/server/xml-text.ts';
+import { analysePage, cssUrls, pageUrls, rewritePage } from './html.ts';
 import { absoluteHref, canonicalKey, fileForUrl, normaliseBasePath, relativeHref, UnmappableUrl } from './paths.ts';
 
 /** What every export starts from; the rest is found by following links. */
@@ -105,27 +107,10 @@ export function checkOutDir(outDir: string): void {
   }
 }
 
-function formatExportTime(now: Date, timeZone: string): string {
-  const options: Intl.DateTimeFormatOptions = {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  };
-  try {
-    return new Intl.DateTimeFormat('en-GB', { ...options, timeZone }).format(now);
-  } catch {
-    return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' }).format(now);
-  }
-}
-
 export function noticeHtml(siteName: string, now: Date, timeZone: string): string {
   return (
-    `<p class="static-copy" role="note">Static copy of the ${escapeText(siteName)} status page as of ` +
-    `<time datetime="${now.toISOString()}">${escapeText(formatExportTime(now, timeZone))}</time>. It does not update by itself.</p>`
+    `<p class="static-copy" role="note">Static copy of the ${escapeMarkup(siteName)} status page as of ` +
+    `<time datetime="${now.toISOString()}">${escapeMarkup(formatInstant(now.getTime(), isValidTimeZone(timeZone) ? timeZone : 'UTC', 'datetime'))}</time>. It does not update by itself.</p>`
   );
 }
 
