@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, type AdminClient } from '../support/admin-http.ts';
+import { adminClient, type AdminClient } from '../support/admin-client.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';

@@ -2,7 +2,7 @@
 // and the audit log — success, field errors that keep the input, and role refusals.
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, type AdminClient } from '../support/admin-http.ts';
+import { adminClient, type AdminClient } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';
 

@@ -10,7 +10,7 @@ import { openDatabase, type Db } from '../../db/client.ts';
 import { updateComponent } from '../../src/server/commands/components.ts';
 import { postMaintenanceUpdate, startMaintenance } from '../../src/server/commands/maintenance-progress.ts';
 import { updateSiteSettings } from '../../src/server/commands/settings.ts';
-import { adminClient, type AdminClient } from '../support/admin-http.ts';
+import { adminClient, type AdminClient } from '../support/admin-client.ts';
 import { EDITOR, OWNER } from '../support/command-db.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';

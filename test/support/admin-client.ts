@@ -4,20 +4,26 @@ import Database from 'better-sqlite3';
 
 export interface AdminClient {
   get: (path: string) => Promise<Response>;
-  post: (path: string, fields: Record<string, string>, origin?: string) => Promise<Response>;
+  /** A field given a list is sent once per value (checkbox groups). */
+  post: (path: string, fields: Record<string, string | string[]>, origin?: string) => Promise<Response>;
 }
 
 export function adminClient(serverUrl: string, cookie: string | null): AdminClient {
   const headers = (extra: Record<string, string> = {}) => ({ ...(cookie ? { Cookie: cookie } : {}), ...extra });
   return {
     get: (path) => fetch(serverUrl + path, { headers: headers(), redirect: 'manual' }),
-    post: (path, fields, origin = serverUrl) =>
-      fetch(serverUrl + path, {
+    post: (path, fields, origin = serverUrl) => {
+      const body = new URLSearchParams();
+      for (const [name, value] of Object.entries(fields)) {
+        for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+      }
+      return fetch(serverUrl + path, {
         method: 'POST',
         headers: headers({ Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' }),
-        body: new URLSearchParams(fields),
+        body,
         redirect: 'manual',
-      }),
+      });
+    },
   };
 }
 
