@@ -1,8 +1,8 @@
 // Site settings and SLA policies, parsed from their stored JSON.
-import { eq } from 'drizzle-orm';
+import { eq, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { newPublicId } from '../../db/ids.ts';
-import { siteSettings, slaPolicies } from '../../db/schema.ts';
+import { auditLog, siteSettings, slaPolicies } from '../../db/schema.ts';
 import { DEFAULT_WEIGHTS, type Weights } from '../domain/availability.ts';
 import type { MaintenanceRules } from '../domain/maintenance-policy.ts';
 
@@ -124,4 +124,14 @@ export function maintenanceRulesOf(policy: SlaPolicy | null): MaintenanceRules {
     maxPerYear: policy.maintenanceMaxPerYear,
     allowedDays: policy.maintenanceAllowedDays,
   };
+}
+
+/**
+ * When the site's own settings (name, URL, zone) last changed: the settings row's creation or its
+ * latest audited update. Unlike Site.updatedAt, which every public write moves.
+ */
+export function loadSiteChangedAt(db: Db): number {
+  const created = db.select({ at: siteSettings.createdAt }).from(siteSettings).where(eq(siteSettings.id, 1)).get()?.at ?? 0;
+  const edited = db.select({ at: max(auditLog.at) }).from(auditLog).where(eq(auditLog.entityType, 'site')).get()?.at ?? 0;
+  return Math.max(created, edited);
 }

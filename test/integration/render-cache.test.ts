@@ -167,7 +167,8 @@ describe('the rendered-bytes cache', () => {
        from site_settings s left join sla_policies p on p.id = s.default_sla_policy_id where s.id = 1`,
     );
     await readAll(paths);
-    updateSiteSettings(db, OWNER, Date.now(), {
+    const renamedAt = Date.now();
+    updateSiteSettings(db, OWNER, renamedAt, {
       name: 'Postwise Cache Check',
       url: settings.url,
       timeZone: settings.tz,
@@ -178,6 +179,8 @@ describe('the rendered-bytes cache', () => {
     });
     const after = await readAll(paths);
     for (const p of paths) expect(after.get(p)!.text, p).toContain('Postwise Cache Check');
+    // The channel title is part of what the feed shows, so the feed's date follows the rename.
+    expect(after.get('/history.rss')!.text).toContain(`<lastBuildDate>${new Date(renamedAt).toUTCString()}</lastBuildDate>`);
   });
 
   it('never answers a reader with an error while writes land', async () => {
