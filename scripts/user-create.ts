@@ -63,7 +63,7 @@ const answers = interactive ? await readFromTerminal() : await readFromPipe();
 const { databasePath, migrationsDir } = getConfig();
 const db = openDatabase(databasePath, migrationsDir);
 try {
-  await createUser(db, SYSTEM_OWNER, Date.now(), { ...answers, role: flags.role ?? 'owner' });
+  await createUser(db, SYSTEM_OWNER, { ...answers, role: flags.role ?? 'owner' }, Date.now());
   console.log(`Created ${flags.role} ${answers.email.trim().toLowerCase()} in ${databasePath}. Sign in at /admin/sign-in.`);
 } catch (error) {
   if (error instanceof Invalid) fail(Object.entries(error.fields).map(([field, message]) => `${field}: ${message}`).join('\n'));

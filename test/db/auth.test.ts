@@ -25,7 +25,7 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 async function makeStaff(email: string, role: Staff['role'] = 'editor'): Promise<Staff> {
-  const { publicId } = await createUser(t.db, SYSTEM_OWNER, now, { email, name: 'Sam', role, password: PASSWORD });
+  const { publicId } = await createUser(t.db, SYSTEM_OWNER, { email, name: 'Sam', role, password: PASSWORD }, now);
   const row = t.db.select().from(s.users).where(eq(s.users.publicId, publicId)).get()!;
   return { userId: row.id, publicId, email, name: row.name, role, actor: { userId: row.id, tokenId: null, label: email } };
 }
@@ -178,7 +178,7 @@ describe('signIn', () => {
       const staff = await makeStaff('sam@example.com');
       const secret = startTotpEnrolment(t.db, staff, now);
       const totp = new TOTP({ secret: Secret.fromBase32(secret) });
-      confirmTotp(t.db, staff, now, totp.generate({ timestamp: now }));
+      confirmTotp(t.db, staff, { code: totp.generate({ timestamp: now }) }, now);
       return { staff, totp };
     }
 
@@ -207,7 +207,7 @@ describe('account commands', () => {
   it('changeOwnPassword needs the current password, applies the rules and ends every session', async () => {
     const staff = await makeStaff('sam@example.com');
     const token = createSession(t.db, staff.userId, now);
-    const change = (current: string, password: string, confirm = password) => changeOwnPassword(t.db, staff, now, { current, password, confirm });
+    const change = (current: string, password: string, confirm = password) => changeOwnPassword(t.db, staff, { current, password, confirm }, now);
     expect((await refusalOf(change('', 'new fine passphrase'))).fields).toEqual({ current: 'Enter your current password.' });
     expect((await refusalOf(change('nope nope nope', 'new fine passphrase'))).fields.current).toMatch(/not your current/);
     expect((await refusalOf(change(PASSWORD, 'short'))).fields.password).toMatch(/12/);
@@ -223,9 +223,9 @@ describe('account commands', () => {
     const staff = await makeStaff('sam@example.com');
     const secret = startTotpEnrolment(t.db, staff, now);
     expect(startTotpEnrolment(t.db, staff, now)).toBe(secret); // same secret until confirmed
-    expect(() => confirmTotp(t.db, staff, now, '12345')).toThrow(Invalid);
-    expect(() => confirmTotp(t.db, staff, now, 'abcdef')).toThrow(Invalid);
-    confirmTotp(t.db, staff, now, new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: now }));
+    expect(() => confirmTotp(t.db, staff, { code: '12345' }, now)).toThrow(Invalid);
+    expect(() => confirmTotp(t.db, staff, { code: 'abcdef' }, now)).toThrow(Invalid);
+    confirmTotp(t.db, staff, { code: new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: now }) }, now);
     expect(t.db.select().from(s.users).where(eq(s.users.id, staff.userId)).get()!.totpEnabledAt).toBe(now);
     expect(() => startTotpEnrolment(t.db, staff, now)).toThrow(Conflict);
   });
@@ -233,12 +233,12 @@ describe('account commands', () => {
   it('turns TOTP off with the password, unless an owner requires it', async () => {
     const staff = await makeStaff('sam@example.com');
     const secret = startTotpEnrolment(t.db, staff, now);
-    confirmTotp(t.db, staff, now, new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: now }));
+    confirmTotp(t.db, staff, { code: new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: now }) }, now);
     t.db.update(s.siteSettings).set({ requireTotp: true }).run();
-    await expect(disableOwnTotp(t.db, staff, now, PASSWORD)).rejects.toBeInstanceOf(Conflict);
+    await expect(disableOwnTotp(t.db, staff, { disablePassword: PASSWORD }, now)).rejects.toBeInstanceOf(Conflict);
     t.db.update(s.siteSettings).set({ requireTotp: false }).run();
-    expect((await refusalOf(disableOwnTotp(t.db, staff, now, 'wrong one here'))).fields.disablePassword).toMatch(/not your current/);
-    await disableOwnTotp(t.db, staff, now, PASSWORD);
+    expect((await refusalOf(disableOwnTotp(t.db, staff, { disablePassword: 'wrong one here' }, now))).fields.disablePassword).toMatch(/not your current/);
+    await disableOwnTotp(t.db, staff, { disablePassword: PASSWORD }, now);
     expect(t.db.select().from(s.users).where(eq(s.users.id, staff.userId)).get()).toMatchObject({ totpSecret: null, totpEnabledAt: null });
     const actions = t.db.select().from(s.auditLog).all().map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['user.start_totp', 'user.enable_totp', 'user.disable_totp']));

@@ -49,7 +49,7 @@ const topLevelNames = () =>
 describe('createComponent', () => {
   it('creates a component at the end of the page and audits it', () => {
     const before = t.counts();
-    const publicId = createComponent(t.db, EDITOR, now, component());
+    const publicId = createComponent(t.db, EDITOR, component(), now);
     const row = componentBySlug('billing-api')!;
     expect(row).toMatchObject({ publicId, name: 'Billing API', startDate: '2024-03-01', groupId: null, slaPolicyId: null });
     expect(topLevelNames().at(-1)).toBe('Billing API');
@@ -60,7 +60,7 @@ describe('createComponent', () => {
   it('puts it last in a chosen group, with a chosen policy', () => {
     const group = groups()[0]!;
     const policy = [...loadSlaPolicies(t.db).values()][1]!;
-    createComponent(t.db, EDITOR, now, component({ group: group.publicId, slaPolicy: policy.publicId }));
+    createComponent(t.db, EDITOR, component({ group: group.publicId, slaPolicy: policy.publicId }), now);
     const row = componentBySlug('billing-api')!;
     const siblings = t.db.select().from(s.components).where(eq(s.components.groupId, group.id)).all();
     expect(row.groupId).toBe(group.id);
@@ -81,12 +81,12 @@ describe('createComponent', () => {
     [{ description: 'x'.repeat(501) }, 'description'],
   ])('refuses %j on field %s and writes nothing', (over, field) => {
     const before = t.counts();
-    expect(Object.keys(fieldsOf(() => createComponent(t.db, EDITOR, now, component(over))))).toContain(field);
+    expect(Object.keys(fieldsOf(() => createComponent(t.db, EDITOR, component(over), now)))).toContain(field);
     expect(t.counts()).toEqual(before);
   });
 
   it('reports several bad references at once', () => {
-    expect(fieldsOf(() => createComponent(t.db, EDITOR, now, component({ group: 'nope', slaPolicy: 'nope', slug: 'webhooks' })))).toEqual({
+    expect(fieldsOf(() => createComponent(t.db, EDITOR, component({ group: 'nope', slaPolicy: 'nope', slug: 'webhooks' }), now))).toEqual({
       group: expect.any(String),
       slaPolicy: expect.any(String),
       slug: expect.any(String),
@@ -94,14 +94,14 @@ describe('createComponent', () => {
   });
 
   it('is refused to viewers', () => {
-    expect(thrown(() => createComponent(t.db, VIEWER, now, component()))).toBeInstanceOf(Forbidden);
+    expect(thrown(() => createComponent(t.db, VIEWER, component(), now))).toBeInstanceOf(Forbidden);
   });
 });
 
 describe('updateComponent', () => {
   it('edits fields, keeps its own slug valid, and audits before → after', () => {
     const row = componentBySlug('webhooks')!;
-    updateComponent(t.db, EDITOR, now, row.publicId, component({ name: 'Event webhooks', slug: 'webhooks', group: '' }));
+    updateComponent(t.db, EDITOR, row.publicId, component({ name: 'Event webhooks', slug: 'webhooks', group: '' }), now);
     const after = componentBySlug('webhooks')!;
     expect(after).toMatchObject({ name: 'Event webhooks', groupId: null });
     const entry = lastAudit();
@@ -112,25 +112,25 @@ describe('updateComponent', () => {
 
   it('refuses another component\'s slug and an unknown component', () => {
     const row = componentBySlug('webhooks')!;
-    expect(fieldsOf(() => updateComponent(t.db, EDITOR, now, row.publicId, component({ slug: 'send-api' })))).toHaveProperty('slug');
-    expect(thrown(() => updateComponent(t.db, EDITOR, now, 'nosuchthing0', component()))).toBeInstanceOf(NotFound);
+    expect(fieldsOf(() => updateComponent(t.db, EDITOR, row.publicId, component({ slug: 'send-api' }), now))).toHaveProperty('slug');
+    expect(thrown(() => updateComponent(t.db, EDITOR, 'nosuchthing0', component(), now))).toBeInstanceOf(NotFound);
   });
 });
 
 describe('groups', () => {
   it('creates a group last on the page and edits it', () => {
-    const publicId = createGroup(t.db, EDITOR, now, { name: 'Receiving', description: '' });
-    createComponent(t.db, EDITOR, now, component({ group: publicId }));
+    const publicId = createGroup(t.db, EDITOR, { name: 'Receiving', description: '' }, now);
+    createComponent(t.db, EDITOR, component({ group: publicId }), now);
     expect(topLevelNames().at(-1)).toBe('Receiving');
-    updateGroup(t.db, EDITOR, now, publicId, { name: 'Inbound', description: 'Mail coming in.' });
+    updateGroup(t.db, EDITOR, publicId, { name: 'Inbound', description: 'Mail coming in.' }, now);
     expect(t.db.select().from(s.componentGroups).where(eq(s.componentGroups.publicId, publicId)).get()).toMatchObject({ name: 'Inbound', description: 'Mail coming in.' });
     expect(lastAudit().action).toBe('group.update');
   });
 
   it('refuses an empty name, viewers and unknown groups', () => {
-    expect(fieldsOf(() => createGroup(t.db, EDITOR, now, { name: ' ', description: '' }))).toHaveProperty('name');
-    expect(thrown(() => createGroup(t.db, VIEWER, now, { name: 'X', description: '' }))).toBeInstanceOf(Forbidden);
-    expect(thrown(() => updateGroup(t.db, EDITOR, now, 'nosuchgroup0', { name: 'X', description: '' }))).toBeInstanceOf(NotFound);
+    expect(fieldsOf(() => createGroup(t.db, EDITOR, { name: ' ', description: '' }, now))).toHaveProperty('name');
+    expect(thrown(() => createGroup(t.db, VIEWER, { name: 'X', description: '' }, now))).toBeInstanceOf(Forbidden);
+    expect(thrown(() => updateGroup(t.db, EDITOR, 'nosuchgroup0', { name: 'X', description: '' }, now))).toBeInstanceOf(NotFound);
   });
 });
 
@@ -138,11 +138,11 @@ describe('reorderComponents', () => {
   it('moves top-level entries (groups and ungrouped components share one order)', () => {
     const before = topLevelNames();
     const last = componentBySlug('statistics')!;
-    reorderComponents(t.db, EDITOR, now, { kind: 'component', publicId: last.publicId, direction: 'up' });
+    reorderComponents(t.db, EDITOR, { kind: 'component', publicId: last.publicId, direction: 'up' }, now);
     const after = topLevelNames();
     expect(after).toEqual([...before.slice(0, -2), before.at(-1), before.at(-2)]);
     const group = groups()[0]!;
-    reorderComponents(t.db, EDITOR, now, { kind: 'group', publicId: group.publicId, direction: 'down' });
+    reorderComponents(t.db, EDITOR, { kind: 'group', publicId: group.publicId, direction: 'down' }, now);
     expect(topLevelNames()[1]).toBe(group.name);
     expect(lastAudit()).toMatchObject({ action: 'group.move', before: '{"position":1}', after: '{"position":2}' });
   });
@@ -151,19 +151,19 @@ describe('reorderComponents', () => {
     const group = groups()[0]!;
     const members = () => t.db.select().from(s.components).where(eq(s.components.groupId, group.id)).orderBy(asc(s.components.position)).all().map((c) => c.slug);
     const [first, second] = members();
-    reorderComponents(t.db, EDITOR, now, { kind: 'component', publicId: componentBySlug(second!)!.publicId, direction: 'up' });
+    reorderComponents(t.db, EDITOR, { kind: 'component', publicId: componentBySlug(second!)!.publicId, direction: 'up' }, now);
     expect(members().slice(0, 2)).toEqual([second, first]);
     const version = t.counts().dataVersion;
-    reorderComponents(t.db, EDITOR, now, { kind: 'component', publicId: componentBySlug(second!)!.publicId, direction: 'up' });
+    reorderComponents(t.db, EDITOR, { kind: 'component', publicId: componentBySlug(second!)!.publicId, direction: 'up' }, now);
     expect(members().slice(0, 2)).toEqual([second, first]);
     expect(t.counts().dataVersion).toBe(version! + 1); // a transaction ran, but nothing moved
   });
 
   it('refuses viewers, unknown ids and bad directions', () => {
     const c = componentBySlug('statistics')!;
-    expect(thrown(() => reorderComponents(t.db, VIEWER, now, { kind: 'component', publicId: c.publicId, direction: 'up' }))).toBeInstanceOf(Forbidden);
-    expect(thrown(() => reorderComponents(t.db, EDITOR, now, { kind: 'component', publicId: 'nosuchthing0', direction: 'up' }))).toBeInstanceOf(NotFound);
-    expect(thrown(() => reorderComponents(t.db, EDITOR, now, { kind: 'component', publicId: c.publicId, direction: 'sideways' }))).toBeInstanceOf(Invalid);
+    expect(thrown(() => reorderComponents(t.db, VIEWER, { kind: 'component', publicId: c.publicId, direction: 'up' }, now))).toBeInstanceOf(Forbidden);
+    expect(thrown(() => reorderComponents(t.db, EDITOR, { kind: 'component', publicId: 'nosuchthing0', direction: 'up' }, now))).toBeInstanceOf(NotFound);
+    expect(thrown(() => reorderComponents(t.db, EDITOR, { kind: 'component', publicId: c.publicId, direction: 'sideways' }, now))).toBeInstanceOf(Invalid);
   });
 });
 
@@ -191,7 +191,7 @@ const policy = (over: PolicyInput = {}): PolicyInput => ({
 
 describe('SLA policies', () => {
   it('stores percentages as fractions and the structured fields as JSON the read model understands', () => {
-    const publicId = createPolicy(t.db, OWNER, now, policy());
+    const publicId = createPolicy(t.db, OWNER, policy(), now);
     const loaded = [...loadSlaPolicies(t.db).values()].find((p) => p.publicId === publicId)!;
     expect(loaded).toMatchObject({
       name: 'Gold',
@@ -205,7 +205,7 @@ describe('SLA policies', () => {
       responseTargets: { critical: 60, major: 120 },
       responseComplianceTarget: 0.95,
     });
-    updatePolicy(t.db, OWNER, now, publicId, policy({ name: 'Platinum', allowedDays: [] }));
+    updatePolicy(t.db, OWNER, publicId, policy({ name: 'Platinum', allowedDays: [] }), now);
     const updated = [...loadSlaPolicies(t.db).values()].find((p) => p.publicId === publicId)!;
     expect(updated).toMatchObject({ name: 'Platinum', maintenanceAllowedDays: null });
     expect(JSON.parse(lastAudit().before!).name).toBe('Gold');
@@ -227,12 +227,12 @@ describe('SLA policies', () => {
     [{ complianceTarget: '' }, 'complianceTarget'],
   ])('refuses %j on %s and writes nothing', (over, field) => {
     const before = t.counts();
-    expect(Object.keys(fieldsOf(() => createPolicy(t.db, OWNER, now, policy(over))))).toContain(field);
+    expect(Object.keys(fieldsOf(() => createPolicy(t.db, OWNER, policy(over), now)))).toContain(field);
     expect(t.counts()).toEqual(before);
   });
 
   it('is for owners only', () => {
-    expect(thrown(() => createPolicy(t.db, EDITOR, now, policy()))).toBeInstanceOf(Forbidden);
+    expect(thrown(() => createPolicy(t.db, EDITOR, policy(), now))).toBeInstanceOf(Forbidden);
   });
 });
 
@@ -249,7 +249,7 @@ const settings = (over: Partial<SettingsInput> = {}): SettingsInput => ({
 
 describe('updateSiteSettings', () => {
   it('saves validated settings and audits before → after', () => {
-    updateSiteSettings(t.db, OWNER, now, settings());
+    updateSiteSettings(t.db, OWNER, settings(), now);
     expect(loadSite(t.db)).toMatchObject({ name: 'Acme status', url: 'https://status.acme.example', timeZone: 'America/New_York', accentColor: '#aa3300', historyDays: 60, defaultSlaPolicyId: null });
     const entry = lastAudit();
     expect(entry.action).toBe('site.update');
@@ -268,7 +268,7 @@ describe('updateSiteSettings', () => {
     [{ defaultSlaPolicy: 'nosuchpolicy' }, 'defaultSlaPolicy'],
   ])('refuses %j on %s', (over, field) => {
     const before = loadSite(t.db);
-    expect(Object.keys(fieldsOf(() => updateSiteSettings(t.db, OWNER, now, settings(over))))).toContain(field);
+    expect(Object.keys(fieldsOf(() => updateSiteSettings(t.db, OWNER, settings(over), now)))).toContain(field);
     expect(loadSite(t.db)).toEqual(before);
   });
 
@@ -279,13 +279,13 @@ describe('updateSiteSettings', () => {
       .returning()
       .all();
     const asOwner: Authority = { actor: { userId: owner!.id, tokenId: null, label: 'o@example.com' }, role: 'owner' };
-    expect(thrown(() => updateSiteSettings(t.db, asOwner, now, settings({ requireTotp: true })))).toBeInstanceOf(Conflict);
+    expect(thrown(() => updateSiteSettings(t.db, asOwner, settings({ requireTotp: true }), now))).toBeInstanceOf(Conflict);
     t.db.update(s.users).set({ totpSecret: 'JBSWY3DPEHPK3PXP', totpEnabledAt: now }).run();
-    updateSiteSettings(t.db, asOwner, now, settings({ requireTotp: true }));
+    updateSiteSettings(t.db, asOwner, settings({ requireTotp: true }), now);
     expect(t.db.select().from(s.siteSettings).get()!.requireTotp).toBe(true);
   });
 
   it('is for owners only', () => {
-    expect(thrown(() => updateSiteSettings(t.db, EDITOR, now, settings()))).toBeInstanceOf(Forbidden);
+    expect(thrown(() => updateSiteSettings(t.db, EDITOR, settings(), now))).toBeInstanceOf(Forbidden);
   });
 });

@@ -20,7 +20,7 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 async function makeUser(email: string, role: 'owner' | 'editor' | 'viewer'): Promise<{ publicId: string; as: Authority; id: number }> {
-  const { publicId } = await createUser(t.db, SYSTEM_OWNER, now, { email, name: email.split('@')[0]!, role, password: PASSWORD });
+  const { publicId } = await createUser(t.db, SYSTEM_OWNER, { email, name: email.split('@')[0]!, role, password: PASSWORD }, now);
   const row = t.db.select().from(s.users).where(eq(s.users.publicId, publicId)).get()!;
   return { publicId, id: row.id, as: { actor: { userId: row.id, tokenId: null, label: email }, role } };
 }
@@ -48,7 +48,7 @@ const auditActions = () => t.db.select().from(s.auditLog).all().map((a) => a.act
 
 describe('createUser', () => {
   it('stores a normalised email, an argon2id hash (never the password) and an audit entry without secrets', async () => {
-    const { publicId } = await createUser(t.db, SYSTEM_OWNER, now, { email: '  Ann@Example.COM ', name: ' Ann ', role: 'editor', password: PASSWORD });
+    const { publicId } = await createUser(t.db, SYSTEM_OWNER, { email: '  Ann@Example.COM ', name: ' Ann ', role: 'editor', password: PASSWORD }, now);
     const row = user(publicId);
     expect(row).toMatchObject({ email: 'ann@example.com', name: 'Ann', role: 'editor', disabledAt: null });
     expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -59,7 +59,7 @@ describe('createUser', () => {
   });
 
   it('generates a password to show once when none is given', async () => {
-    const created = await createUser(t.db, SYSTEM_OWNER, now, { email: 'gen@example.com', name: 'Gen', role: 'viewer', password: '' });
+    const created = await createUser(t.db, SYSTEM_OWNER, { email: 'gen@example.com', name: 'Gen', role: 'viewer', password: '' }, now);
     expect(created.generatedPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
     expect(await verifyPassword(created.generatedPassword!, user(created.publicId).passwordHash)).toBe(true);
   });
@@ -74,7 +74,7 @@ describe('createUser', () => {
     [{ password: 'dana-the-great-1' }, 'password', /email name/],
   ])('refuses %j with a message on %s', async (change, field, message) => {
     const input = { email: 'dana@example.com', name: 'Dana', role: 'editor', password: PASSWORD, ...change };
-    const error = await rejection(createUser(t.db, SYSTEM_OWNER, now, input));
+    const error = await rejection(createUser(t.db, SYSTEM_OWNER, input, now));
     expect(error).toBeInstanceOf(Invalid);
     expect((error as Invalid).fields[field]).toMatch(message);
     expect(t.db.select().from(s.users).all()).toHaveLength(0);
@@ -82,13 +82,13 @@ describe('createUser', () => {
 
   it('refuses a duplicate email, whatever its case', async () => {
     await makeUser('dup@example.com', 'editor');
-    const error = await rejection(createUser(t.db, SYSTEM_OWNER, now, { email: 'DUP@example.com', name: 'X', role: 'viewer', password: PASSWORD }));
+    const error = await rejection(createUser(t.db, SYSTEM_OWNER, { email: 'DUP@example.com', name: 'X', role: 'viewer', password: PASSWORD }, now));
     expect((error as Invalid).fields.email).toMatch(/already exists/);
   });
 
   it('is for owners only', async () => {
     const editor = await makeUser('ed@example.com', 'editor');
-    const error = await rejection(createUser(t.db, editor.as, now, { email: 'x@example.com', name: 'X', role: 'owner', password: PASSWORD }));
+    const error = await rejection(createUser(t.db, editor.as, { email: 'x@example.com', name: 'X', role: 'owner', password: PASSWORD }, now));
     expect(error).toBeInstanceOf(Forbidden);
   });
 });
@@ -97,7 +97,7 @@ describe('changeRole', () => {
   it('changes a role and audits before → after', async () => {
     const owner = await makeUser('o@example.com', 'owner');
     const ed = await makeUser('ed@example.com', 'editor');
-    changeRole(t.db, owner.as, now, ed.publicId, 'viewer');
+    changeRole(t.db, owner.as, ed.publicId, { role: 'viewer' }, now);
     expect(user(ed.publicId).role).toBe('viewer');
     const entry = t.db.select().from(s.auditLog).where(eq(s.auditLog.action, 'user.change_role')).get()!;
     expect([JSON.parse(entry.before!), JSON.parse(entry.after!), entry.actorLabel]).toEqual([{ role: 'editor' }, { role: 'viewer' }, 'o@example.com']);
@@ -105,18 +105,18 @@ describe('changeRole', () => {
 
   it('never demotes the last owner', async () => {
     const owner = await makeUser('o@example.com', 'owner');
-    expect(refusal(() => changeRole(t.db, owner.as, now, owner.publicId, 'editor'))).toBeInstanceOf(Conflict);
+    expect(refusal(() => changeRole(t.db, owner.as, owner.publicId, { role: 'editor' }, now))).toBeInstanceOf(Conflict);
     const second = await makeUser('o2@example.com', 'owner');
-    changeRole(t.db, owner.as, now, second.publicId, 'editor');
-    expect(refusal(() => changeRole(t.db, owner.as, now, owner.publicId, 'editor'))).toBeInstanceOf(Conflict);
+    changeRole(t.db, owner.as, second.publicId, { role: 'editor' }, now);
+    expect(refusal(() => changeRole(t.db, owner.as, owner.publicId, { role: 'editor' }, now))).toBeInstanceOf(Conflict);
   });
 
   it('refuses editors, unknown users and unknown roles', async () => {
     const owner = await makeUser('o@example.com', 'owner');
     const ed = await makeUser('ed@example.com', 'editor');
-    expect(refusal(() => changeRole(t.db, ed.as, now, ed.publicId, 'owner'))).toBeInstanceOf(Forbidden);
-    expect(refusal(() => changeRole(t.db, owner.as, now, 'nosuchuser00', 'viewer'))).toBeInstanceOf(NotFound);
-    expect(refusal(() => changeRole(t.db, owner.as, now, ed.publicId, 'root'))).toBeInstanceOf(Invalid);
+    expect(refusal(() => changeRole(t.db, ed.as, ed.publicId, { role: 'owner' }, now))).toBeInstanceOf(Forbidden);
+    expect(refusal(() => changeRole(t.db, owner.as, 'nosuchuser00', { role: 'viewer' }, now))).toBeInstanceOf(NotFound);
+    expect(refusal(() => changeRole(t.db, owner.as, ed.publicId, { role: 'root' }, now))).toBeInstanceOf(Invalid);
     expect(user(ed.publicId).role).toBe('editor');
   });
 });
@@ -126,10 +126,10 @@ describe('disableUser and enableUser', () => {
     const owner = await makeUser('o@example.com', 'owner');
     const ed = await makeUser('ed@example.com', 'editor');
     const token = createSession(t.db, ed.id, now);
-    disableUser(t.db, owner.as, now, ed.publicId);
+    disableUser(t.db, owner.as, ed.publicId, now);
     expect(user(ed.publicId).disabledAt).toBe(now);
     expect(resolveSession(t.db, token, now + 1000)).toBeNull();
-    enableUser(t.db, owner.as, now, ed.publicId);
+    enableUser(t.db, owner.as, ed.publicId, now);
     expect(user(ed.publicId).disabledAt).toBeNull();
     expect(resolveSession(t.db, token, now + 2000)).toBeNull(); // the old session stays ended
     expect(auditActions()).toEqual(expect.arrayContaining(['user.disable', 'user.enable']));
@@ -137,20 +137,20 @@ describe('disableUser and enableUser', () => {
 
   it('refuses to disable yourself or the last owner', async () => {
     const owner = await makeUser('o@example.com', 'owner');
-    expect(refusal(() => disableUser(t.db, owner.as, now, owner.publicId))).toBeInstanceOf(Conflict);
+    expect(refusal(() => disableUser(t.db, owner.as, owner.publicId, now))).toBeInstanceOf(Conflict);
     const other = await makeUser('o2@example.com', 'owner');
-    disableUser(t.db, owner.as, now, other.publicId);
+    disableUser(t.db, owner.as, other.publicId, now);
     // other is disabled, so owner is the last active owner: another owner cannot disable them either.
     const third = await makeUser('o3@example.com', 'owner');
-    disableUser(t.db, third.as, now, owner.publicId);
-    expect(refusal(() => changeRole(t.db, third.as, now, third.publicId, 'viewer'))).toBeInstanceOf(Conflict);
+    disableUser(t.db, third.as, owner.publicId, now);
+    expect(refusal(() => changeRole(t.db, third.as, third.publicId, { role: 'viewer' }, now))).toBeInstanceOf(Conflict);
   });
 
   it('is for owners only', async () => {
     const ed = await makeUser('ed@example.com', 'editor');
     const v = await makeUser('v@example.com', 'viewer');
-    expect(refusal(() => disableUser(t.db, ed.as, now, v.publicId))).toBeInstanceOf(Forbidden);
-    expect(refusal(() => enableUser(t.db, v.as, now, v.publicId))).toBeInstanceOf(Forbidden);
+    expect(refusal(() => disableUser(t.db, ed.as, v.publicId, now))).toBeInstanceOf(Forbidden);
+    expect(refusal(() => enableUser(t.db, v.as, v.publicId, now))).toBeInstanceOf(Forbidden);
   });
 });
 
@@ -159,7 +159,7 @@ describe('resetPassword and resetTotp', () => {
     const owner = await makeUser('o@example.com', 'owner');
     const ed = await makeUser('ed@example.com', 'editor');
     const token = createSession(t.db, ed.id, now);
-    await resetPassword(t.db, owner.as, now, ed.publicId, 'another fine passphrase');
+    await resetPassword(t.db, owner.as, ed.publicId, { password: 'another fine passphrase' }, now);
     expect(await verifyPassword('another fine passphrase', user(ed.publicId).passwordHash)).toBe(true);
     expect(resolveSession(t.db, token, now + 1)).toBeNull();
   });
@@ -167,8 +167,8 @@ describe('resetPassword and resetTotp', () => {
   it('applies the password rules and the owner-only rule', async () => {
     const owner = await makeUser('o@example.com', 'owner');
     const ed = await makeUser('ed@example.com', 'editor');
-    expect(((await rejection(resetPassword(t.db, owner.as, now, ed.publicId, 'short'))) as Invalid).fields.password).toMatch(/12/);
-    expect(await rejection(resetPassword(t.db, ed.as, now, owner.publicId, 'another fine passphrase'))).toBeInstanceOf(Forbidden);
+    expect(((await rejection(resetPassword(t.db, owner.as, ed.publicId, { password: 'short' }, now))) as Invalid).fields.password).toMatch(/12/);
+    expect(await rejection(resetPassword(t.db, ed.as, owner.publicId, { password: 'another fine passphrase' }, now))).toBeInstanceOf(Forbidden);
     expect(await verifyPassword(PASSWORD, user(owner.publicId).passwordHash)).toBe(true);
   });
 
@@ -176,8 +176,8 @@ describe('resetPassword and resetTotp', () => {
     const owner = await makeUser('o@example.com', 'owner');
     const ed = await makeUser('ed@example.com', 'editor');
     t.db.update(s.users).set({ totpSecret: 'JBSWY3DPEHPK3PXP', totpEnabledAt: now, totpLastStep: 5 }).where(eq(s.users.id, ed.id)).run();
-    resetTotp(t.db, owner.as, now, ed.publicId);
+    resetTotp(t.db, owner.as, ed.publicId, now);
     expect(user(ed.publicId)).toMatchObject({ totpSecret: null, totpEnabledAt: null, totpLastStep: null });
-    expect(refusal(() => resetTotp(t.db, ed.as, now, owner.publicId))).toBeInstanceOf(Forbidden);
+    expect(refusal(() => resetTotp(t.db, ed.as, owner.publicId, now))).toBeInstanceOf(Forbidden);
   });
 });

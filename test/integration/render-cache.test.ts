@@ -129,14 +129,14 @@ describe('the rendered-bytes cache', () => {
     const current = row<{ id: string; description: string; start: string | null }>(
       `select public_id as id, description, start_date as start from components where slug = 'statistics'`,
     );
-    updateComponent(db, EDITOR, Date.now(), current.id, {
+    updateComponent(db, EDITOR, current.id, {
       name: 'Statistics and reports',
       slug: 'statistics',
       description: current.description,
       group: '',
       startDate: current.start ?? '',
       slaPolicy: '',
-    });
+    }, Date.now());
     const after = await readAll([...affected, ...unaffected]);
     for (const p of affected) {
       expect(after.get(p)!.text, p).toContain('Statistics and reports');
@@ -168,7 +168,7 @@ describe('the rendered-bytes cache', () => {
     );
     await readAll(paths);
     const renamedAt = Date.now();
-    updateSiteSettings(db, OWNER, renamedAt, {
+    updateSiteSettings(db, OWNER, {
       name: 'Postwise Cache Check',
       url: settings.url,
       timeZone: settings.tz,
@@ -176,7 +176,7 @@ describe('the rendered-bytes cache', () => {
       historyDays: String(settings.days),
       defaultSlaPolicy: settings.policy ?? '',
       requireTotp: settings.totp === 1,
-    });
+    }, renamedAt);
     const after = await readAll(paths);
     for (const p of paths) expect(after.get(p)!.text, p).toContain('Postwise Cache Check');
     // The channel title is part of what the feed shows, so the feed's date follows the rename.

@@ -14,12 +14,12 @@ export interface StaffOptions {
 export async function createStaff(databasePath: string, opts: StaffOptions): Promise<void> {
   const db = openDatabase(databasePath, path.resolve('db/migrations'));
   try {
-    await createUser(db, SYSTEM_OWNER, Date.now(), {
+    await createUser(db, SYSTEM_OWNER, {
       email: opts.email,
       name: opts.name ?? opts.email.split('@')[0]!,
       role: opts.role,
       password: opts.password,
-    });
+    }, Date.now());
   } finally {
     db.$client.close();
   }

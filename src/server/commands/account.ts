@@ -34,7 +34,7 @@ export interface ChangePasswordInput {
  * Changes your password and ends every session you have, this one included: the caller opens a
  * fresh session for the browser that made the change.
  */
-export async function changeOwnPassword(db: Db, staff: Staff, now: number, input: ChangePasswordInput): Promise<void> {
+export async function changeOwnPassword(db: Db, staff: Staff, input: ChangePasswordInput, now: number): Promise<void> {
   await requireCurrentPassword(db, staff, input.current, 'current');
   const problem = passwordProblem(input.password, staff.email);
   if (problem) throw new Invalid({ password: problem });
@@ -62,7 +62,8 @@ export function startTotpEnrolment(db: Db, staff: Staff, now: number): string {
 }
 
 /** Turns the second factor on once a code from the pending secret proves the app has it. */
-export function confirmTotp(db: Db, staff: Staff, now: number, code: string): void {
+export function confirmTotp(db: Db, staff: Staff, input: { code: string }, now: number): void {
+  const { code } = input;
   const user = loadSelf(db, staff);
   if (user.totpEnabledAt !== null) throw new Conflict('Two-step sign-in is already on.');
   if (!user.totpSecret) throw new Conflict('Start the set-up again: no secret is waiting for confirmation.');
@@ -74,10 +75,10 @@ export function confirmTotp(db: Db, staff: Staff, now: number, code: string): vo
   });
 }
 
-export async function disableOwnTotp(db: Db, staff: Staff, now: number, currentPassword: string): Promise<void> {
+export async function disableOwnTotp(db: Db, staff: Staff, input: { disablePassword: string }, now: number): Promise<void> {
   const required = db.select({ v: siteSettings.requireTotp }).from(siteSettings).get()?.v ?? false;
   if (required) throw new Conflict('An owner requires two-step sign-in for every account, so it cannot be turned off.');
-  await requireCurrentPassword(db, staff, currentPassword, 'disablePassword');
+  await requireCurrentPassword(db, staff, input.disablePassword, 'disablePassword');
   runStaffCommand(db, staff.actor, now, ({ tx, audit }) => {
     tx.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now }).where(eq(users.id, staff.userId)).run();
     audit({ action: 'user.disable_totp', entityType: 'user', entityId: staff.publicId, before: { totp: true }, after: { totp: false } });

@@ -78,7 +78,7 @@ const snapshot = (c: typeof components.$inferSelect) => ({
   slaPolicyId: c.slaPolicyId,
 });
 
-export function createComponent(db: Db, by: Authority, now: number, input: ComponentInput): string {
+export function createComponent(db: Db, by: Authority, input: ComponentInput, now: number): string {
   requireRole(by, 'editor');
   return runCommand(db, by.actor, now, ({ tx, audit }) => {
     const { data, groupId, slaPolicyId } = resolveInput(tx, input, null);
@@ -104,7 +104,7 @@ export function createComponent(db: Db, by: Authority, now: number, input: Compo
   });
 }
 
-export function updateComponent(db: Db, by: Authority, now: number, publicId: string, input: ComponentInput): void {
+export function updateComponent(db: Db, by: Authority, publicId: string, input: ComponentInput, now: number): void {
   requireRole(by, 'editor');
   runCommand(db, by.actor, now, ({ tx, audit }) => {
     const before = tx.select().from(components).where(eq(components.publicId, publicId)).get();

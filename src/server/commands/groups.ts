@@ -19,7 +19,7 @@ export interface GroupInput {
   description: string;
 }
 
-export function createGroup(db: Db, by: Authority, now: number, input: GroupInput): string {
+export function createGroup(db: Db, by: Authority, input: GroupInput, now: number): string {
   requireRole(by, 'editor');
   const data = parseInput(schema, input);
   return runCommand(db, by.actor, now, ({ tx, audit }) => {
@@ -31,7 +31,7 @@ export function createGroup(db: Db, by: Authority, now: number, input: GroupInpu
   });
 }
 
-export function updateGroup(db: Db, by: Authority, now: number, publicId: string, input: GroupInput): void {
+export function updateGroup(db: Db, by: Authority, publicId: string, input: GroupInput, now: number): void {
   requireRole(by, 'editor');
   const data = parseInput(schema, input);
   runCommand(db, by.actor, now, ({ tx, audit }) => {

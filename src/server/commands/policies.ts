@@ -100,7 +100,7 @@ function toRow(input: PolicyInput) {
 type PolicyRow = typeof slaPolicies.$inferSelect;
 const snapshot = ({ id: _id, publicId: _p, createdAt: _c, updatedAt: _u, ...rest }: PolicyRow) => rest;
 
-export function createPolicy(db: Db, by: Authority, now: number, input: PolicyInput): string {
+export function createPolicy(db: Db, by: Authority, input: PolicyInput, now: number): string {
   requireRole(by, 'owner');
   const values = toRow(input);
   return runCommand(db, by.actor, now, ({ tx, audit }) => {
@@ -111,7 +111,7 @@ export function createPolicy(db: Db, by: Authority, now: number, input: PolicyIn
   });
 }
 
-export function updatePolicy(db: Db, by: Authority, now: number, publicId: string, input: PolicyInput): void {
+export function updatePolicy(db: Db, by: Authority, publicId: string, input: PolicyInput, now: number): void {
   requireRole(by, 'owner');
   const values = toRow(input);
   runCommand(db, by.actor, now, ({ tx, audit }) => {

@@ -52,7 +52,7 @@ export interface MoveInput {
   direction: string;
 }
 
-export function reorderComponents(db: Db, by: Authority, now: number, input: MoveInput): void {
+export function reorderComponents(db: Db, by: Authority, input: MoveInput, now: number): void {
   requireRole(by, 'editor');
   const { kind, publicId, direction } = parseInput(schema, input);
   runCommand(db, by.actor, now, ({ tx, audit }) => {

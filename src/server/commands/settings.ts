@@ -43,7 +43,7 @@ export interface SettingsInput {
   requireTotp: boolean;
 }
 
-export function updateSiteSettings(db: Db, by: Authority, now: number, input: SettingsInput): void {
+export function updateSiteSettings(db: Db, by: Authority, input: SettingsInput, now: number): void {
   requireRole(by, 'owner');
   const data = parseInput(schema, input);
   runCommand(db, by.actor, now, ({ tx, audit }) => {

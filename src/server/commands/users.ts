@@ -34,7 +34,7 @@ export interface CreatedUser {
   generatedPassword: string | null;
 }
 
-export async function createUser(db: Db, by: Authority, now: number, input: CreateUserInput): Promise<CreatedUser> {
+export async function createUser(db: Db, by: Authority, input: CreateUserInput, now: number): Promise<CreatedUser> {
   requireRole(by, 'owner');
   const data = parseInput(createSchema, input);
   const generatedPassword = data.password === '' ? randomBytes(15).toString('base64url') : null;
@@ -71,9 +71,9 @@ function otherActiveOwners(tx: Tx, userId: number): number {
   );
 }
 
-export function changeRole(db: Db, by: Authority, now: number, publicId: string, role: string): void {
+export function changeRole(db: Db, by: Authority, publicId: string, input: { role: string }, now: number): void {
   requireRole(by, 'owner');
-  const newRole: Role = parseInput(z.object({ role: roleField }), { role }).role;
+  const newRole: Role = parseInput(z.object({ role: roleField }), input).role;
   runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
     if (user.role === newRole) return;
@@ -85,7 +85,7 @@ export function changeRole(db: Db, by: Authority, now: number, publicId: string,
   });
 }
 
-export function disableUser(db: Db, by: Authority, now: number, publicId: string): void {
+export function disableUser(db: Db, by: Authority, publicId: string, now: number): void {
   requireRole(by, 'owner');
   runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
@@ -100,7 +100,7 @@ export function disableUser(db: Db, by: Authority, now: number, publicId: string
   });
 }
 
-export function enableUser(db: Db, by: Authority, now: number, publicId: string): void {
+export function enableUser(db: Db, by: Authority, publicId: string, now: number): void {
   requireRole(by, 'owner');
   runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
@@ -111,7 +111,8 @@ export function enableUser(db: Db, by: Authority, now: number, publicId: string)
 }
 
 /** An owner sets someone's password (forgotten, or a leaked one); their sessions end. */
-export async function resetPassword(db: Db, by: Authority, now: number, publicId: string, password: string): Promise<void> {
+export async function resetPassword(db: Db, by: Authority, publicId: string, input: { password: string }, now: number): Promise<void> {
+  const { password } = input;
   requireRole(by, 'owner');
   const target = db.select({ email: users.email }).from(users).where(eq(users.publicId, publicId)).get();
   if (!target) throw new NotFound('No such user.');
@@ -127,7 +128,7 @@ export async function resetPassword(db: Db, by: Authority, now: number, publicId
 }
 
 /** An owner removes someone's second factor (a lost phone); they must enrol again if required. */
-export function resetTotp(db: Db, by: Authority, now: number, publicId: string): void {
+export function resetTotp(db: Db, by: Authority, publicId: string, now: number): void {
   requireRole(by, 'owner');
   runStaffCommand(db, by.actor, now, ({ tx, audit }) => {
     const user = findUser(tx, publicId);
