@@ -49,6 +49,13 @@ export const slaPolicies = sqliteTable('sla_policies', {
   responseTargets: text('response_targets').notNull().default('{}'),
   /** Share of incidents in a month that must meet their response target, e.g. 0.98. */
   responseComplianceTarget: real('response_compliance_target').notNull().default(0.98),
+  /** JSON: [{ below: 0.98, creditPercent: 5 }, …] — credit when response-time compliance < below. */
+  responseCreditTiers: text('response_credit_tiers').notNull().default('[]'),
+  /**
+   * JSON: the contract's own names for the impact classes, e.g. { critical: 'Critical',
+   * major: 'Semi-critical', minor: 'Non-critical' }. Labels only: the impacts stay the data.
+   */
+  classLabels: text('class_labels').notNull().default('{}'),
   ...stamps,
 });
 

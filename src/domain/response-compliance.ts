@@ -1,6 +1,6 @@
 // Response-time compliance for a month: did each incident's first public update come within
 // the target for its impact, and what share of incidents did?
-import { isBelow } from './credit.ts';
+import { creditTierFor, isBelow, type CreditTier } from './credit.ts';
 import type { IncidentImpact } from './status.ts';
 
 /** Impacts that carry a response target; impact "none" is a notice, not a fault. */
@@ -50,6 +50,8 @@ export interface ResponseCompliance {
   goal: number;
   /** null when nothing was counted: there was nothing to answer. */
   met: boolean | null;
+  /** The response-time credit tier reached by the month's share; null = none owed. */
+  credit: CreditTier | null;
 }
 
 export interface ResponseComplianceInput {
@@ -58,6 +60,8 @@ export interface ResponseComplianceInput {
   targetMinutes: Partial<Record<TargetedImpact, number>>;
   /** Share of counted incidents that must be within target, e.g. 0.98. */
   goal: number;
+  /** Credit when the share is strictly below a tier's `below`; the largest tier reached applies. */
+  creditTiers?: readonly CreditTier[];
   now: number;
 }
 
@@ -98,5 +102,6 @@ export function computeResponseCompliance(input: ResponseComplianceInput): Respo
     ...total,
     goal: input.goal,
     met: total.share === null ? null : !isBelow(total.share, input.goal),
+    credit: creditTierFor(total.share, input.creditTiers ?? []),
   };
 }

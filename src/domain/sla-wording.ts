@@ -5,7 +5,7 @@ import { formatDuration } from './durations.ts';
 import { formatPercent } from './format-number.ts';
 import type { MaintenanceRules } from './maintenance-policy.ts';
 import type { TargetedImpact } from './response-compliance.ts';
-import { IMPACT_LABELS, type ImpactLevel } from './status.ts';
+import { impactLabel, type ClassLabels, type ImpactLevel } from './status.ts';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const INCIDENT_LEVELS: [Exclude<ImpactLevel, 'under_maintenance'>, string][] = [
@@ -59,15 +59,29 @@ export function describeCreditTiers(tiers: readonly CreditTier[]): string {
   return `${listInWords(parts)} of the monthly fee; exactly at a threshold is not below it.`;
 }
 
-export function describeResponseTargets(targetMinutes: Partial<Record<TargetedImpact, number>>, goal: number): string {
+export function describeResponseTargets(targetMinutes: Partial<Record<TargetedImpact, number>>, goal: number, classes: ClassLabels = {}): string {
   const parts = (['critical', 'major', 'minor'] as const).flatMap((impact) => {
     const minutes = targetMinutes[impact];
-    return typeof minutes === 'number' ? [`${formatDuration(minutes * 60_000)} for ${IMPACT_LABELS[impact].toLowerCase()}`] : [];
+    return typeof minutes === 'number' ? [`${formatDuration(minutes * 60_000)} for ${impactLabel(impact, classes).toLowerCase()}`] : [];
   });
   if (parts.length === 0) return 'No response-time targets are set.';
   return (
     `First public update within ${listInWords(parts)} incidents, counted from when customers began to be affected; ` +
     `at least ${formatPercent(goal)} of a month's incidents must meet their target. Exactly at the target counts as within it.`
+  );
+}
+
+/**
+ * "5% of the monthly fee when fewer than 98.00% of a month's incidents get their first public
+ * update within target" — the response-time credits, largest threshold first.
+ */
+export function describeResponseCreditTiers(tiers: readonly CreditTier[]): string {
+  if (tiers.length === 0) return 'No credits for missed response times.';
+  const sorted = [...tiers].sort((a, b) => b.below - a.below);
+  const parts = sorted.map((t) => `${t.creditPercent}% of the monthly fee when fewer than ${formatPercent(t.below)}`);
+  return (
+    `Response-time credit: ${listInWords(parts)} of a month's counted incidents get their first public update within target ` +
+    `(the largest credit reached applies; exactly at a threshold is not below it; a month with no counted incident owes none).`
   );
 }
 

@@ -34,6 +34,16 @@ export const IMPACT_LABELS: Record<IncidentImpact, string> = {
   critical: 'Critical',
 };
 
+/**
+ * An SLA may name the fault classes in its own words ("semi-critical" for major). Labels only:
+ * the impact stays the data, and impacts a contract does not name keep their usual label.
+ */
+export type ClassLabels = Partial<Record<Exclude<IncidentImpact, 'none'>, string>>;
+
+export function impactLabel(impact: IncidentImpact, classes: ClassLabels = {}): string {
+  return (impact === 'none' ? undefined : classes[impact]) ?? IMPACT_LABELS[impact];
+}
+
 export const MAINTENANCE_STATUS_LABELS: Record<MaintenanceStatus, string> = {
   scheduled: 'Scheduled',
   in_progress: 'In progress',

@@ -6,7 +6,11 @@ import { loadComponentHealth, type ComponentHealth } from './component-health.ts
 import { NotFound } from './errors.ts';
 import { loadIncidentSummaries, type IncidentSummary } from './incidents.ts';
 import { loadMonthlyHistory, type MonthReport } from './monthly-history.ts';
-import { loadSite, type Site } from './site.ts';
+import { loadResponseIncidents } from './response-times.ts';
+import { loadSite, loadSlaPolicies, policyFor, type Site } from './site.ts';
+import { responseSection, type ResponseSection } from './uptime-page.ts';
+import { formatMonthKey, monthInterval } from '../domain/calendar-month.ts';
+import { formatInstant, monthKey } from '../domain/time-zone.ts';
 
 export const COMPONENT_PAGE_INCIDENTS = 20;
 
@@ -18,6 +22,8 @@ export interface ComponentPage {
   incidents: IncidentSummary[];
   /** The last 12 months, newest first. */
   monthly: MonthReport[];
+  /** This month's response times for incidents that affected the component, under its policy. */
+  response: ResponseSection & { monthLabel: string; monthKey: string };
 }
 
 export function getComponentPage(db: Db, slug: string, now: number): ComponentPage {
@@ -51,5 +57,17 @@ export function getComponentPage(db: Db, slug: string, now: number): ComponentPa
     groupName: row.groupName,
     incidents: loadIncidentSummaries(db, incidentIds, now),
     monthly: loadMonthlyHistory(db, site, row, now),
+    response: currentResponse(db, site, row, now),
+  };
+}
+
+function currentResponse(db: Db, site: Site, component: { id: number; slaPolicyId: number | null }, now: number): ComponentPage['response'] {
+  const month = monthKey(now, site.timeZone);
+  const window = monthInterval(month, site.timeZone);
+  const policy = policyFor(loadSlaPolicies(db), site, component.slaPolicyId);
+  return {
+    ...responseSection(policy, loadResponseIncidents(db, window, component.id), now),
+    monthLabel: formatInstant(window.start, site.timeZone, 'month'),
+    monthKey: formatMonthKey(month),
   };
 }

@@ -10,7 +10,13 @@ import { publicIncidentsWhere } from './incidents.ts';
  * Public incidents that started in the window (incidents_started_at range), each with its
  * earliest update (incident_updates (incident_id, display_at): one index seek per incident).
  */
-export function loadResponseIncidents(db: Db, window: Interval): ResponseIncident[] {
+export function loadResponseIncidents(db: Db, window: Interval, componentId?: number): ResponseIncident[] {
+  const started = and(gte(s.incidents.startedAt, window.start), lt(s.incidents.startedAt, window.end));
+  // For one component's page: only incidents that put it at some level.
+  const touches =
+    componentId === undefined
+      ? undefined
+      : sql`exists (select 1 from ${s.impactPeriods} p where p.incident_id = ${s.incidents}.id and p.component_id = ${componentId})`;
   return db
     .select({
       id: s.incidents.publicId,
@@ -22,7 +28,7 @@ export function loadResponseIncidents(db: Db, window: Interval): ResponseInciden
       firstUpdateAt: sql<number | null>`(select min(u.display_at) from ${s.incidentUpdates} u where u.incident_id = ${s.incidents}.id)`,
     })
     .from(s.incidents)
-    .where(publicIncidentsWhere(and(gte(s.incidents.startedAt, window.start), lt(s.incidents.startedAt, window.end))))
+    .where(publicIncidentsWhere(and(started, touches)))
     .orderBy(asc(s.incidents.startedAt), asc(s.incidents.id))
     .all();
 }

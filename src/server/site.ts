@@ -5,6 +5,7 @@ import { newPublicId } from '../../db/ids.ts';
 import { auditLog, siteSettings, slaPolicies } from '../../db/schema.ts';
 import { DEFAULT_WEIGHTS, type Weights } from '../domain/availability.ts';
 import type { MaintenanceRules } from '../domain/maintenance-policy.ts';
+import type { ClassLabels } from '../domain/status.ts';
 
 export interface Site {
   publicId: string;
@@ -31,6 +32,10 @@ export interface SlaPolicy {
   maintenanceAllowedDays: number[] | null;
   responseTargets: Partial<Record<'critical' | 'major' | 'minor' | 'none', number>>;
   responseComplianceTarget: number;
+  /** Credit tiers on the month's response-time compliance share. */
+  responseCreditTiers: { below: number; creditPercent: number }[];
+  /** The contract's names for the impact classes. */
+  classLabels: ClassLabels;
 }
 
 const FALLBACK_SITE: Site = {
@@ -101,6 +106,8 @@ export function loadSlaPolicies(db: Db): Map<number, SlaPolicy> {
         maintenanceAllowedDays: row.maintenanceAllowedDays ? JSON.parse(row.maintenanceAllowedDays) : null,
         responseTargets: JSON.parse(row.responseTargets),
         responseComplianceTarget: row.responseComplianceTarget,
+        responseCreditTiers: JSON.parse(row.responseCreditTiers),
+        classLabels: JSON.parse(row.classLabels),
       },
     ]),
   );

@@ -6,8 +6,9 @@ import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { compareMonths, formatMonthKey, monthInterval, parseMonthKey, shiftMonth, type CalendarMonth } from '../domain/calendar-month.ts';
 import type { MonthlyReport } from '../domain/monthly-report.ts';
-import { computeResponseCompliance, type ResponseCompliance } from '../domain/response-compliance.ts';
-import { describeResponseTargets } from '../domain/sla-wording.ts';
+import { computeResponseCompliance, type ResponseCompliance, type ResponseIncident } from '../domain/response-compliance.ts';
+import { describeResponseCreditTiers, describeResponseTargets } from '../domain/sla-wording.ts';
+import type { ClassLabels } from '../domain/status.ts';
 import { formatInstant, monthKey } from '../domain/time-zone.ts';
 import { loadMaintenanceEvaluations, loadPeriodsSince } from './component-health.ts';
 import { Invalid } from './errors.ts';
@@ -33,6 +34,8 @@ export interface UptimePage {
   site: Site;
   now: number;
   month: MonthLink & CalendarMonth;
+  /** The month has not ended yet. */
+  inProgress: boolean;
   /** Older and newer months; null at the ends of the selectable range. */
   previous: MonthLink | null;
   next: MonthLink | null;
@@ -41,7 +44,17 @@ export interface UptimePage {
   rows: UptimeRow[];
   policies: PolicyInForce[];
   maintenance: MonthMaintenance[];
-  response: { policyName: string | null; rules: string; compliance: ResponseCompliance };
+  response: ResponseSection;
+}
+
+/** Response-time compliance for a month under one policy: its rules in words, the tally, the credit. */
+export interface ResponseSection {
+  policyName: string | null;
+  rules: string;
+  /** The response-time credit rule in plain words; null without a policy. */
+  creditRule: string | null;
+  classLabels: ClassLabels;
+  compliance: ResponseCompliance;
 }
 
 /** How far back the month selector offers; older months stay reachable by URL. */
@@ -88,6 +101,7 @@ export function getUptimePage(db: Db, selection: CalendarMonth | null, now: numb
     site,
     now,
     month: { ...month, ...link(month) },
+    inProgress: now < window.end,
     previous: compareMonths(month, earliest) > 0 ? link(shiftMonth(month, -1)) : null,
     next: compareMonths(month, current) < 0 ? link(shiftMonth(month, 1)) : null,
     choices,
@@ -108,13 +122,22 @@ export function getUptimePage(db: Db, selection: CalendarMonth | null, now: numb
  * An incident may touch components under different policies, so one policy must decide its
  * response target: the site default policy, whose targets are the page-wide promise.
  */
-function responseFor(db: Db, policy: SlaPolicy | null, window: { start: number; end: number }, now: number): UptimePage['response'] {
+function responseFor(db: Db, policy: SlaPolicy | null, window: { start: number; end: number }, now: number): ResponseSection {
+  return responseSection(policy, loadResponseIncidents(db, window), now);
+}
+
+/** The response section for some incidents under one policy (the site's, or a component's own). */
+export function responseSection(policy: SlaPolicy | null, incidents: ResponseIncident[], now: number): ResponseSection {
   const targetMinutes = policy?.responseTargets ?? {};
   const goal = policy?.responseComplianceTarget ?? 1;
+  const classLabels = policy?.classLabels ?? {};
+  const creditTiers = policy?.responseCreditTiers ?? [];
   return {
     policyName: policy?.name ?? null,
-    rules: describeResponseTargets(targetMinutes, goal),
-    compliance: computeResponseCompliance({ incidents: loadResponseIncidents(db, window), targetMinutes, goal, now }),
+    rules: describeResponseTargets(targetMinutes, goal, classLabels),
+    creditRule: policy === null ? null : describeResponseCreditTiers(creditTiers),
+    classLabels,
+    compliance: computeResponseCompliance({ incidents, targetMinutes, goal, creditTiers, now }),
   };
 }
 

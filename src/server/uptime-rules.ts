@@ -2,8 +2,8 @@
 // stored numbers) and the month's maintenance windows with why each was excused or not.
 import { DEFAULT_WEIGHTS, type Interval } from '../domain/availability.ts';
 import { formatPercent } from '../domain/format-number.ts';
-import { describeCreditTiers, describeMaintenanceRule, describeWeights } from '../domain/sla-wording.ts';
-import type { MaintenanceStatus } from '../domain/status.ts';
+import { describeCreditTiers, describeMaintenanceRule, describeResponseCreditTiers, describeWeights } from '../domain/sla-wording.ts';
+import { IMPACT_LABELS, type ClassLabels, type MaintenanceStatus } from '../domain/status.ts';
 import type { EvaluatedWindow } from './component-health.ts';
 import { maintenanceRulesOf, type SlaPolicy } from './site.ts';
 
@@ -16,6 +16,10 @@ export interface PolicyInForce {
   weights: string[];
   maintenance: string;
   credits: string | null;
+  /** Credits for missed response times, in plain words; null without a policy. */
+  responseCredits: string | null;
+  /** "Semi-critical (impact: major)" for each class the policy names. */
+  classes: string[];
 }
 
 export interface MonthMaintenance {
@@ -45,6 +49,8 @@ export function describePolicies(components: { name: string; policy: SlaPolicy |
           weights: describeWeights(DEFAULT_WEIGHTS),
           maintenance: describeMaintenanceRule(maintenanceRulesOf(null), DEFAULT_WEIGHTS),
           credits: null,
+          responseCredits: null,
+          classes: [],
         }
       : {
           name: policy.name,
@@ -53,6 +59,8 @@ export function describePolicies(components: { name: string; policy: SlaPolicy |
           weights: describeWeights(policy.weights),
           maintenance: describeMaintenanceRule(maintenanceRulesOf(policy), policy.weights),
           credits: describeCreditTiers(policy.creditTiers),
+          responseCredits: describeResponseCreditTiers(policy.responseCreditTiers),
+          classes: describeClassLabels(policy.classLabels),
         },
   );
 }
@@ -80,4 +88,12 @@ export function listMonthMaintenance(
     }
   }
   return [...byId.values()].sort((a, b) => a.scheduledStart - b.scheduledStart);
+}
+
+/** "Semi-critical: what Candor calls a major incident." for each class the contract names. */
+function describeClassLabels(classes: ClassLabels): string[] {
+  return (['critical', 'major', 'minor'] as const).flatMap((impact) => {
+    const label = classes[impact];
+    return label && label !== IMPACT_LABELS[impact] ? [`${label}: what Candor calls ${IMPACT_LABELS[impact].toLowerCase()} impact.`] : [];
+  });
 }

@@ -72,10 +72,17 @@ export function getPolicyForm(db: Db, publicId: string): Record<string, string |
     targetMajor: p.responseTargets.major === undefined ? '' : String(p.responseTargets.major),
     targetMinor: p.responseTargets.minor === undefined ? '' : String(p.responseTargets.minor),
     complianceTarget: percentText(p.responseComplianceTarget),
+    classCritical: p.classLabels.critical ?? '',
+    classMajor: p.classLabels.major ?? '',
+    classMinor: p.classLabels.minor ?? '',
   };
   p.creditTiers.slice(0, TIER_ROWS).forEach((tier, i) => {
     values[`tierBelow${i}`] = percentText(tier.below);
     values[`tierCredit${i}`] = String(tier.creditPercent);
+  });
+  p.responseCreditTiers.slice(0, TIER_ROWS).forEach((tier, i) => {
+    values[`responseTierBelow${i}`] = percentText(tier.below);
+    values[`responseTierCredit${i}`] = String(tier.creditPercent);
   });
   return values;
 }

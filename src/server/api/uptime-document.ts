@@ -5,7 +5,13 @@
 import type { Db } from '../../../db/client.ts';
 import { monthInterval } from '../../domain/calendar-month.ts';
 import { getUptimePage, parseUptimeMonth, type UptimePage } from '../uptime-page.ts';
+import { impactLabel, type ClassLabels } from '../../domain/status.ts';
 import { iso } from './status-api-objects.ts';
+
+/** Every targeted impact with the word the policy uses for it (its usual label when unnamed). */
+function classLabelsOf(classes: ClassLabels) {
+  return { critical: impactLabel('critical', classes), major: impactLabel('major', classes), minor: impactLabel('minor', classes) };
+}
 
 const AVAILABILITY_FORMULA =
   'availability = 1 − weighted downtime ÷ counted time; counted time excludes time before the component existed and excused maintenance';
@@ -60,8 +66,12 @@ export function serialiseUptimeDocument(page: UptimePage) {
       share: compliance.share,
       goal: compliance.goal,
       met: compliance.met,
+      credit_rule: page.response.creditRule,
+      credit: compliance.credit === null ? null : { below: compliance.credit.below, credit_percent: compliance.credit.creditPercent },
+      class_labels: classLabelsOf(page.response.classLabels),
       by_impact: compliance.byImpact.map((b) => ({
         impact: b.impact,
+        label: impactLabel(b.impact, page.response.classLabels),
         target_ms: b.targetMs,
         counted: b.counted,
         within: b.within,

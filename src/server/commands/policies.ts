@@ -17,12 +17,20 @@ const PERCENT = 'Enter a percentage between 0 and 100, e.g. 99.9.';
 const WEIGHT = 'Enter a weight between 0 and 1, e.g. 0.3.';
 const MINUTES = 'Enter whole minutes between 1 and 10080 (a week), or leave empty for no target.';
 
-const tierFields = Object.fromEntries(
-  Array.from({ length: TIER_ROWS }, (_, i) => [
-    [`tierBelow${i}`, optionalNumberField(PERCENT, 0.001, 100)],
-    [`tierCredit${i}`, optionalNumberField('Enter a credit between 0 and 100 percent.', 0.001, 100)],
-  ]).flat(),
-);
+/** Tier rows of a kind: `tierBelow0`, `tierCredit0` … or `responseTierBelow0` … */
+const tierFieldsOf = (prefix: string) =>
+  Object.fromEntries(
+    Array.from({ length: TIER_ROWS }, (_, i) => [
+      [`${prefix}Below${i}`, optionalNumberField(PERCENT, 0.001, 100)],
+      [`${prefix}Credit${i}`, optionalNumberField('Enter a credit between 0 and 100 percent.', 0.001, 100)],
+    ]).flat(),
+  );
+const classLabel = z
+  .string()
+  .trim()
+  .max(40, 'Use at most 40 characters.')
+  .optional()
+  .transform((text) => (text === '' ? undefined : text));
 
 const mainSchema = z.object({
   name: nameText('policy'),
@@ -39,8 +47,11 @@ const mainSchema = z.object({
   targetMajor: optionalIntegerField(MINUTES, 1, 10_080),
   targetMinor: optionalIntegerField(MINUTES, 1, 10_080),
   complianceTarget: numberField(PERCENT, 0, 100),
+  classCritical: classLabel,
+  classMajor: classLabel,
+  classMinor: classLabel,
 });
-const schema = mainSchema.extend(tierFields);
+const schema = mainSchema.extend(tierFieldsOf('tier')).extend(tierFieldsOf('responseTier'));
 
 /** Form fields as text (checkbox days as a list), as the policy form posts them. */
 export type PolicyInput = Record<string, string | string[] | undefined> & { allowedDays?: string[] };
@@ -52,22 +63,8 @@ function toRow(input: PolicyInput) {
   // The tier rows and response targets have computed names.
   const byName = data as unknown as Record<string, number | undefined>;
   const problems: Record<string, string> = {};
-  const tiers: { below: number; creditPercent: number; row: number }[] = [];
-  for (let i = 0; i < TIER_ROWS; i++) {
-    const below = byName[`tierBelow${i}`];
-    const credit = byName[`tierCredit${i}`];
-    if (below === undefined && credit === undefined) continue;
-    if (below === undefined) problems[`tierBelow${i}`] = 'Enter the availability below which this credit applies.';
-    else if (credit === undefined) problems[`tierCredit${i}`] = 'Enter the credit for this tier.';
-    else if (below > data.availabilityTarget) problems[`tierBelow${i}`] = `A credit applies when the target is missed: use ${data.availabilityTarget}% or less.`;
-    else tiers.push({ below, creditPercent: credit, row: i });
-  }
-  tiers.sort((a, b) => b.below - a.below);
-  tiers.forEach((tier, i) => {
-    const previous = tiers[i - 1];
-    if (previous && previous.below === tier.below) problems[`tierBelow${tier.row}`] = 'Two tiers start at the same availability.';
-    else if (previous && tier.creditPercent < previous.creditPercent) problems[`tierCredit${tier.row}`] = 'Lower availability should earn at least as much credit as the tier above.';
-  });
+  const tiers = readTiers(byName, 'tier', data.availabilityTarget, 'availability', problems);
+  const responseTiers = readTiers(byName, 'responseTier', data.complianceTarget, 'response-time compliance', problems);
   if (data.weightPartial > data.weightMajor) problems.weightPartial = 'A partial outage cannot weigh more than a major outage.';
   if (data.weightDegraded > data.weightPartial) problems.weightDegraded = 'Degraded performance cannot weigh more than a partial outage.';
   if (Object.keys(problems).length > 0) throw new Invalid(problems);
@@ -81,7 +78,9 @@ function toRow(input: PolicyInput) {
   return {
     name: data.name,
     availabilityTarget: fraction(data.availabilityTarget),
-    creditTiers: JSON.stringify(tiers.map((t) => ({ below: fraction(t.below), creditPercent: t.creditPercent }))),
+    creditTiers: JSON.stringify(tiers),
+    responseCreditTiers: JSON.stringify(responseTiers),
+    classLabels: JSON.stringify({ critical: data.classCritical, major: data.classMajor, minor: data.classMinor }),
     weights: JSON.stringify({
       major_outage: data.weightMajor,
       partial_outage: data.weightPartial,
@@ -95,6 +94,37 @@ function toRow(input: PolicyInput) {
     responseTargets: JSON.stringify(targets),
     responseComplianceTarget: fraction(data.complianceTarget),
   };
+}
+
+/**
+ * One kind of credit tiers from its form rows: each row complete, at or below the goal it
+ * credits, no two at one threshold, and lower figures earning at least as much. Stored as
+ * fractions, highest threshold first.
+ */
+function readTiers(
+  byName: Record<string, number | undefined>,
+  prefix: string,
+  goalPercent: number,
+  measure: string,
+  problems: Record<string, string>,
+): { below: number; creditPercent: number }[] {
+  const tiers: { below: number; creditPercent: number; row: number }[] = [];
+  for (let i = 0; i < TIER_ROWS; i++) {
+    const below = byName[`${prefix}Below${i}`];
+    const credit = byName[`${prefix}Credit${i}`];
+    if (below === undefined && credit === undefined) continue;
+    if (below === undefined) problems[`${prefix}Below${i}`] = `Enter the ${measure} below which this credit applies.`;
+    else if (credit === undefined) problems[`${prefix}Credit${i}`] = 'Enter the credit for this tier.';
+    else if (below > goalPercent) problems[`${prefix}Below${i}`] = `A credit applies when the target is missed: use ${goalPercent}% or less.`;
+    else tiers.push({ below, creditPercent: credit, row: i });
+  }
+  tiers.sort((a, b) => b.below - a.below);
+  tiers.forEach((tier, i) => {
+    const previous = tiers[i - 1];
+    if (previous && previous.below === tier.below) problems[`${prefix}Below${tier.row}`] = 'Two tiers start at the same threshold.';
+    else if (previous && tier.creditPercent < previous.creditPercent) problems[`${prefix}Credit${tier.row}`] = `Lower ${measure} should earn at least as much credit as the tier above.`;
+  });
+  return tiers.map((t) => ({ below: fraction(t.below), creditPercent: t.creditPercent }));
 }
 
 type PolicyRow = typeof slaPolicies.$inferSelect;
