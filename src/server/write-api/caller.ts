@@ -12,8 +12,11 @@ export interface ApiCaller {
 }
 
 export function tokenCaller(token: ResolvedApiToken): ApiCaller {
+  // Policies and site settings are owners' to change, and only an owner can make a token, so a
+  // token given config:write acts with an owner's rights; other tokens write as editors.
+  const role = token.scopes.includes('config:write') ? 'owner' : 'editor';
   return {
-    authority: { actor: { userId: null, tokenId: token.id, label: `token:${token.name}` }, role: 'editor' },
+    authority: { actor: { userId: null, tokenId: token.id, label: `token:${token.name}` }, role },
     scopes: token.scopes,
     token,
   };
