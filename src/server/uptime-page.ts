@@ -11,7 +11,7 @@ import { describeResponseCreditTiers, describeResponseTargets } from '../domain/
 import type { ClassLabels } from '../domain/status.ts';
 import { formatInstant, monthKey } from '../domain/time-zone.ts';
 import { loadMaintenanceEvaluations, loadPeriodsSince } from './component-health.ts';
-import { Invalid } from './errors.ts';
+import { BadQuery } from './errors.ts';
 import { HISTORY_MONTHS, reportMonths } from './monthly-history.ts';
 import { loadResponseIncidents } from './response-times.ts';
 import { loadSite, loadSlaPolicies, type Site, type SlaPolicy } from './site.ts';
@@ -64,7 +64,7 @@ const MAX_CHOICES = 120;
 export function parseUptimeMonth(raw: string | null): CalendarMonth | null {
   if (raw === null || raw === '') return null;
   const month = parseMonthKey(raw);
-  if (!month) throw new Invalid({ month: `“${raw.slice(0, 40)}” is not a month. Use the form YYYY-MM, for example 2026-10.` });
+  if (!month) throw new BadQuery({ month: `“${raw.slice(0, 40)}” is not a month. Use the form YYYY-MM, for example 2026-10.` });
   return month;
 }
 
@@ -75,7 +75,7 @@ export function getUptimePage(db: Db, selection: CalendarMonth | null, now: numb
   const month = selection ?? current;
   const link = (m: CalendarMonth): MonthLink => ({ key: formatMonthKey(m), label: formatInstant(monthInterval(m, tz).start, tz, 'month') });
   if (compareMonths(month, current) > 0) {
-    throw new Invalid({ month: `${link(month).label} has not started yet; the latest month is ${link(current).label}.` });
+    throw new BadQuery({ month: `${link(month).label} has not started yet; the latest month is ${link(current).label}.` });
   }
   const window = monthInterval(month, tz);
   const components = loadOrderedComponents(db);

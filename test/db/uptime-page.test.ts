@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/client.ts';
 import { FAILOVER_TITLE, seedDemo } from '../../db/seed/demo.ts';
 import { getComponentPage } from '../../src/server/component-page.ts';
-import { Invalid } from '../../src/server/errors.ts';
+import { BadQuery, Invalid } from '../../src/server/errors.ts';
 import { getUptimePage, parseUptimeMonth } from '../../src/server/uptime-page.ts';
 
 const MIN = 60_000;
@@ -108,7 +108,7 @@ describe('getUptimePage', () => {
 
   it('refuses a month that has not started, and month parameters not shaped YYYY-MM', () => {
     expect(() => getUptimePage(db, { year: 2026, month: 12 }, now)).toThrow(
-      new Invalid({ month: 'December 2026 has not started yet; the latest month is November 2026.' }),
+      new BadQuery({ month: 'December 2026 has not started yet; the latest month is November 2026.' }),
     );
     expect(parseUptimeMonth(null)).toBeNull();
     expect(parseUptimeMonth('')).toBeNull();

@@ -1,6 +1,6 @@
 // What an admin form submission came to: done, or refused with what to show beside each field,
 // the values as typed (never lost), and the HTTP status the page answers with.
-import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
+import { Invalid, refusalOf } from '../errors.ts';
 import { parseZonedLocal } from '../../domain/time-zone.ts';
 import { renderMarkdown } from '../markdown.ts';
 
@@ -8,7 +8,7 @@ export type FormValues = Record<string, string>;
 
 export interface FormFailure {
   ok: false;
-  status: 403 | 404 | 409 | 422;
+  status: number;
   /** Field name → message shown beside it; `form` for the form as a whole. */
   errors: Record<string, string>;
   /** A refusal that concerns no single field (conflict, forbidden). */
@@ -73,20 +73,9 @@ export class FormReader {
       const result = run();
       return { ok: true, result };
     } catch (error) {
-      const failure = (status: FormFailure['status'], errors: Record<string, string>, message: string | null): FormFailure => ({
-        ok: false,
-        status,
-        errors,
-        message,
-        values: this.values,
-      });
-      if (error instanceof Invalid) {
-        return failure(422, Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [rename(k), v])), null);
-      }
-      if (error instanceof Conflict) return failure(409, {}, error.message);
-      if (error instanceof Forbidden) return failure(403, {}, error.message);
-      if (error instanceof NotFound) return failure(404, {}, error.message);
-      throw error;
+      const refusal = refusalOf(error);
+      const errors = Object.fromEntries(Object.entries(refusal.fields).map(([k, v]) => [rename(k), v]));
+      return { ok: false, status: refusal.status, errors, message: refusal instanceof Invalid ? null : refusal.message, values: this.values };
     }
   }
 }

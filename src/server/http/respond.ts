@@ -2,7 +2,7 @@
 // from the bytes, because Astro drops an endpoint's body on HEAD before the middleware sees it —
 // HEAD must still carry the same validator as GET. Caching headers are added by public-caching.ts.
 import { strongEtag } from './etag.ts';
-import { httpStatusOf, Invalid } from '../errors.ts';
+import { Invalid, refusalOf } from '../errors.ts';
 
 export const CONTENT_TYPES = {
   json: 'application/json; charset=utf-8',
@@ -25,16 +25,14 @@ export function respondJson(value: unknown, status = 200): Response {
 }
 
 /**
- * Runs a server call and maps the typed failures to a JSON error; others propagate. These are
- * GET endpoints, so Invalid can only mean a bad query parameter: 400, with a message per field.
+ * Runs a server call and maps the typed failures to a JSON error with their status (a bad query
+ * parameter is BadQuery, 400, with a message per field); others propagate.
  */
 export function respondJsonOrError(produce: () => unknown): Response {
   try {
     return respondJson(produce());
   } catch (error) {
-    const status = error instanceof Invalid ? 400 : httpStatusOf(error);
-    if (status === 500) throw error;
-    const fields = error instanceof Invalid ? { fields: error.fields } : {};
-    return respondJson({ error: { status, message: (error as Error).message, ...fields } }, status);
+    const { status, message, fields } = refusalOf(error);
+    return respondJson({ error: { status, message, ...(error instanceof Invalid ? { fields } : {}) } }, status);
   }
 }

@@ -1,21 +1,17 @@
 // Every write-API refusal has one JSON shape:
 //   { "error": { "status": 422, "code": "invalid", "message": "…", "fields": { "title": "…" } } }
 // `fields` is always present (empty when the problem is not about one field).
-import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
+import { Invalid, refusalOf, type RefusalCode } from '../errors.ts';
 
 export type ApiErrorCode =
-  | 'bad_request'
+  | RefusalCode
   | 'unauthorized'
-  | 'forbidden'
   | 'cross_site'
-  | 'not_found'
   | 'method_not_allowed'
   | 'internal'
-  | 'conflict'
   | 'policy_warnings'
   | 'length_required'
-  | 'payload_too_large'
-  | 'invalid';
+  | 'payload_too_large';
 
 export interface ApiErrorOptions {
   fields?: Record<string, string>;
@@ -38,16 +34,12 @@ export function unauthorized(message: string, invalidToken: boolean): Response {
   return apiError(401, 'unauthorized', message, { headers: { 'WWW-Authenticate': challenge } });
 }
 
-/** The command family mapped to HTTP; anything else is a bug and propagates (500). */
+/** The typed failures through their status table (errors.ts); anything else is a bug and propagates (500). */
 export function errorResponseFor(error: unknown, rename: (field: string) => string = (f) => f): Response {
-  if (error instanceof Invalid) {
-    const fields = Object.fromEntries(Object.entries(error.fields).map(([name, message]) => [rename(name), message]));
-    const count = Object.keys(fields).length;
-    const message = fields.form ?? (count === 1 ? Object.values(fields)[0]! : `${count} fields need attention; nothing was saved.`);
-    return apiError(422, 'invalid', message, { fields });
-  }
-  if (error instanceof Conflict) return apiError(409, 'conflict', error.message);
-  if (error instanceof NotFound) return apiError(404, 'not_found', error.message);
-  if (error instanceof Forbidden) return apiError(403, 'forbidden', error.message);
-  throw error;
+  const refusal = refusalOf(error);
+  if (!(refusal instanceof Invalid)) return apiError(refusal.status, refusal.code, refusal.message);
+  const fields = Object.fromEntries(Object.entries(refusal.fields).map(([name, message]) => [rename(name), message]));
+  const count = Object.keys(fields).length;
+  const message = fields.form ?? (count === 1 ? Object.values(fields)[0]! : `${count} fields need attention; nothing was saved.`);
+  return apiError(refusal.status, refusal.code, message, { fields });
 }
