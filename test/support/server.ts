@@ -35,7 +35,9 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // A condition, not a stopwatch: on a loaded machine a cold start can take many seconds, so wait
+  // as long as the hook may (vitest's hookTimeout, 60 s), not a guess at how fast it usually is.
+  const deadline = Date.now() + 55_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
