@@ -3,7 +3,8 @@
 // for the workspace, the write API, the health check or errors.
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CACHE_CONTROL } from '../../src/server/http/cache-policy.ts';
+import { CACHE_CONTROL, CDN_CACHE_CONTROL } from '../../src/server/http/cache-policy.ts';
+import { parseCacheControl, parseCdnCacheControl, readAsSharedCache } from '../support/rfc9111.ts';
 import { renameIncident } from '../support/db-rows.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
@@ -61,8 +62,23 @@ describe('public responses', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('etag'), path).toMatch(/^"[A-Za-z0-9_-]+"$/);
       expect(res.headers.get('cache-control'), path).toBe(CACHE_CONTROL[cls]);
+      expect(res.headers.get('cdn-cache-control'), path).toBe(CDN_CACHE_CONTROL[cls]);
       expect(res.headers.get('last-modified'), path).toBe(modified);
       expect(res.headers.get('access-control-allow-origin'), path).toBe(cls === 'page' ? null : '*');
+    }
+  });
+
+  it('may be kept and served stale for a day when the origin fails, by a CDN reading either header as the RFCs say', async () => {
+    for (const [path] of routes()) {
+      const res = await get(path);
+      await res.arrayBuffer();
+      const browserHeader = readAsSharedCache(parseCacheControl(res.headers.get('cache-control')!));
+      const edgeHeader = readAsSharedCache(parseCdnCacheControl(res.headers.get('cdn-cache-control')!));
+      for (const reading of [browserHeader, edgeHeader]) {
+        expect(reading.mayStore, path).toBe(true);
+        expect(reading.freshFor, path).toBeGreaterThan(0);
+        expect(reading.staleIfError, path).toBeGreaterThanOrEqual(86_400);
+      }
     }
   });
 
@@ -112,6 +128,7 @@ describe('never cached', () => {
   it.each(['/admin', '/admin/incidents/new', '/api/admin/incidents'])('%s is private, no-store, without validators', async (path) => {
     const res = await get(path, { redirect: 'manual' });
     expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('cdn-cache-control')).toBeNull();
     expect(res.headers.get('etag')).toBeNull();
   });
 

@@ -7,7 +7,7 @@
 import type { MiddlewareHandler } from 'astro';
 import { getDb } from '../db.ts';
 import { loadLastChangeAt } from '../last-change.ts';
-import { allowsAnyOrigin, CACHE_CONTROL, routeClassOf, UNCACHEABLE } from './cache-policy.ts';
+import { allowsAnyOrigin, CACHE_CONTROL, CDN_CACHE_CONTROL, routeClassOf, UNCACHEABLE } from './cache-policy.ts';
 import { ifNoneMatchHits, strongEtag } from './etag.ts';
 
 // Astro keeps cookies set during rendering on the response object itself.
@@ -37,6 +37,8 @@ export const publicCaching: MiddlewareHandler = async (context, next) => {
   if (body instanceof ArrayBuffer) headers.set('Content-Length', String(body.byteLength));
   headers.set('ETag', etag);
   headers.set('Cache-Control', CACHE_CONTROL[routeClass]);
+  const edge = CDN_CACHE_CONTROL[routeClass];
+  if (edge) headers.set('CDN-Cache-Control', edge);
   headers.set('Last-Modified', new Date(loadLastChangeAt(getDb())).toUTCString());
   for (const [name, value] of Object.entries(cors)) headers.set(name, value);
 
