@@ -1,9 +1,13 @@
 // The one place that reads process.env. Validated once, at first use.
 import path from 'node:path';
 
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+
 export interface Config {
   /** SQLite file path. */
   databasePath: string;
+  /** NODE_ENV=production: no demo data, ever. */
+  production: boolean;
   /** Load the demo data set when the database is empty at start. */
   seedDemoWhenEmpty: boolean;
   /** Directory holding the drizzle migrations. */
@@ -14,6 +18,18 @@ export interface Config {
    * those headers to a server that is reached directly.
    */
   trustProxy: boolean;
+  /**
+   * Where readers reach the site (CANDOR_PUBLIC_URL), without a trailing slash. Wins over the
+   * address set in the workspace, so feeds and API links are right from the first start.
+   */
+  publicUrl: string | null;
+  /** Level of the JSON log lines (CANDOR_LOG_LEVEL). */
+  logLevel: LogLevel;
+  /**
+   * Prometheus metrics: served at /metrics on the site's own port (CANDOR_METRICS=true), and/or
+   * on a port of their own (CANDOR_METRICS_PORT) that need not be exposed with the site.
+   */
+  metrics: { onSitePort: boolean; port: number | null };
 }
 
 function readBoolean(name: string, fallback: boolean): boolean {
@@ -24,16 +40,61 @@ function readBoolean(name: string, fallback: boolean): boolean {
   throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
+function readPublicUrl(): string | null {
+  const raw = process.env.CANDOR_PUBLIC_URL;
+  if (raw === undefined || raw.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`CANDOR_PUBLIC_URL must be an absolute http(s) address such as https://status.example.com, got "${raw}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new Error(`CANDOR_PUBLIC_URL must be an http(s) address without query, fragment or credentials, got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function readDemo(production: boolean): boolean {
+  const asked = readBoolean('CANDOR_DEMO', !production);
+  if (asked && production) {
+    throw new Error('CANDOR_DEMO=true is refused with NODE_ENV=production: the demo would publish a fictional company on your status page');
+  }
+  return asked;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'];
+
+function readLogLevel(): LogLevel {
+  const raw = (process.env.CANDOR_LOG_LEVEL ?? '').trim().toLowerCase();
+  if (raw === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`CANDOR_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${process.env.CANDOR_LOG_LEVEL}"`);
+  return raw as LogLevel;
+}
+
+function readPort(name: string): number | null {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return null;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number from 1 to 65535, got "${raw}"`);
+  return port;
+}
+
 let cached: Config | undefined;
 
 export function getConfig(): Config {
   if (cached) return cached;
   const root = process.env.CANDOR_ROOT ?? process.cwd();
+  const production = process.env.NODE_ENV === 'production';
   cached = {
     databasePath: path.resolve(root, process.env.CANDOR_DB ?? 'data/candor.db'),
-    seedDemoWhenEmpty: readBoolean('CANDOR_DEMO', true),
+    production,
+    seedDemoWhenEmpty: readDemo(production),
     migrationsDir: path.resolve(root, 'db/migrations'),
     trustProxy: readBoolean('CANDOR_TRUST_PROXY', false),
+    publicUrl: readPublicUrl(),
+    logLevel: readLogLevel(),
+    metrics: { onSitePort: readBoolean('CANDOR_METRICS', false), port: readPort('CANDOR_METRICS_PORT') },
   };
   return cached;
 }

@@ -6,6 +6,7 @@ import { auditLog, siteSettings, slaPolicies } from '../../db/schema.ts';
 import { DEFAULT_WEIGHTS, type Weights } from '../domain/availability.ts';
 import type { MaintenanceRules } from '../domain/maintenance-policy.ts';
 import type { ClassLabels } from '../domain/status.ts';
+import { getConfig } from '../config.ts';
 
 export interface Site {
   publicId: string;
@@ -72,13 +73,18 @@ export function ensureSiteSettings(db: Db, now: number): void {
     .run();
 }
 
+/** The public address: CANDOR_PUBLIC_URL when set (it wins over Settings), else the stored one. */
+export function publicUrlOf(storedUrl: string): string {
+  return getConfig().publicUrl ?? storedUrl.replace(/\/+$/, '');
+}
+
 export function loadSite(db: Db): Site {
   const row = db.select().from(siteSettings).where(eq(siteSettings.id, 1)).get();
-  if (!row) return FALLBACK_SITE;
+  if (!row) return { ...FALLBACK_SITE, url: publicUrlOf(FALLBACK_SITE.url) };
   return {
     publicId: row.publicId,
     name: row.name,
-    url: row.url.replace(/\/+$/, ''),
+    url: publicUrlOf(row.url),
     timeZone: row.timeZone,
     accentColor: row.accentColor,
     historyDays: row.historyDays,

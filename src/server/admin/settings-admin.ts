@@ -2,11 +2,21 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { siteSettings, slaPolicies } from '../../../db/schema.ts';
+import { getConfig } from '../../config.ts';
 import { NotFound } from '../errors.ts';
 
 export interface SettingsForm {
   values: Record<string, string>;
   requireTotp: boolean;
+  /** The hint under the public address: it says so when CANDOR_PUBLIC_URL overrides the field. */
+  urlHint: string;
+}
+
+const URL_HINT = 'Where customers reach this page, e.g. https://status.example.com. Used in feeds and the API.';
+
+export function publicUrlHint(fromEnvironment = getConfig().publicUrl): string {
+  if (fromEnvironment === null) return URL_HINT;
+  return `The server sets CANDOR_PUBLIC_URL=${fromEnvironment}, which wins over this field: feeds, the API and links use it. This value applies only if the variable is removed.`;
 }
 
 export function getSettingsForm(db: Db): SettingsForm {
@@ -23,5 +33,6 @@ export function getSettingsForm(db: Db): SettingsForm {
       defaultSlaPolicy: policy?.publicId ?? '',
     },
     requireTotp: row.requireTotp,
+    urlHint: publicUrlHint(),
   };
 }
