@@ -4,14 +4,20 @@
 //
 // Environment: HOST (default localhost), PORT (default 4321), CANDOR_OUT_DIR (the build, default dist),
 // CANDOR_CACHE_TICK_MS (how long clock-dependent text may stand, default 5000; 0 turns the cache
-// off), plus the database settings read by src/config.ts.
+// off), plus the settings read by src/config.ts.
+//
+// Stops on SIGTERM or SIGINT: no new connections, requests in flight are answered (for up to
+// STOP_GRACE_MS), then it logs that it stopped and exits 0.
 import Database from 'better-sqlite3';
+import type http from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getConfig } from '../src/config.ts';
 import { createFrontServer, loadAssets, renderThrough, type NodeHandler } from '../src/server/http/front-server.ts';
 import { RenderedCache } from '../src/server/http/rendered-cache.ts';
+import { createTelemetry } from '../src/server/ops/telemetry.ts';
+import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
 import { hasServerFlags, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +30,14 @@ if (!hasServerFlags()) {
     stdio: 'inherit',
     env: process.env,
   });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
+  // A signal may reach both processes (a terminal's Ctrl-C, systemd's control group): pass it on once.
+  let passedOn = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (!passedOn) child.kill(signal);
+      passedOn = true;
+    });
+  }
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   await new Promise(() => undefined); // the child serves; this process only waits for it
 }
@@ -57,13 +70,36 @@ function currentVersion(): number {
   return version ?? --untrusted;
 }
 
-const cache = new RenderedCache({
-  render: (url) => renderThrough(handler, url),
+let config;
+try {
+  config = getConfig();
+} catch (error) {
+  console.error(`Candor cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+const telemetry = createTelemetry(config);
+const log = telemetry.log;
+
+/** The response cache, counting its lookups for the metrics. */
+class ObservedCache extends RenderedCache {
+  override get(url: string) {
+    telemetry.cacheLookup();
+    return super.get(url);
+  }
+}
+const cache = new ObservedCache({
+  render: (url) => telemetry.timeRender(() => renderThrough(handler, url)),
   version: currentVersion,
   tickMs: tickMs === 0 ? 1 : tickMs,
   maxBytes: 64 * 1024 * 1024,
 });
-const server = createFrontServer({ handler, assets: await loadAssets(path.join(outDir, 'client')), cache });
+const server = createFrontServer({
+  handler,
+  assets: await loadAssets(path.join(outDir, 'client')),
+  cache,
+  onError: (error, url) => log.error({ err: error, path: url.split('?', 1)[0] }, 'could not render'),
+});
+telemetry.observe(server);
 // Render the home page once before listening: the first reader after a restart (often in the middle
 // of an incident) gets bytes from the cache instead of paying for module loading and JIT warm-up.
 const warming = performance.now();
@@ -72,12 +108,66 @@ const warmedMs = Math.round(performance.now() - warming);
 
 const host = process.env.HOST ?? 'localhost';
 const port = Number(process.env.PORT ?? 4321);
-server.listen(port, host, () => console.log(`Candor is serving on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (first render of / took ${warmedMs} ms)`));
-
-function shutDown(): void {
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
+const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+try {
+  await listenOn(server, port, host);
+} catch (error) {
+  console.error(`Candor cannot start: ${listenProblem(error, { host, port, variables: ['HOST', 'PORT'] })}`);
+  process.exit(1);
 }
-process.once('SIGTERM', shutDown);
-process.once('SIGINT', shutDown);
+log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first render of / took ${warmedMs} ms)`);
+
+const metricsServer = config.metrics.port === null ? null : serveMetrics(telemetry.metrics);
+if (metricsServer) {
+  try {
+    await listenOn(metricsServer, config.metrics.port!, host);
+  } catch (error) {
+    console.error(`Candor cannot start: ${listenProblem(error, { host, port: config.metrics.port!, variables: ['HOST', 'CANDOR_METRICS_PORT'] })}`);
+    process.exit(1);
+  }
+  log.info({ host, port: config.metrics.port }, `Metrics on http://${shown}:${config.metrics.port}/metrics`);
+}
+
+function listenOn(target: http.Server, onPort: number, onHost: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    target.once('error', reject);
+    try {
+      target.listen(onPort, onHost, () => {
+        target.off('error', reject);
+        resolve();
+      });
+    } catch (error) {
+      reject(error); // a port out of range throws at once
+    }
+  });
+}
+
+/** How long requests in flight may take to finish after a stop signal. */
+const STOP_GRACE_MS = 10_000;
+let stopping = false;
+
+function stop(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'Candor is stopping: no new connections, finishing the requests in flight');
+  const started = performance.now();
+  const servers = [server, ...(metricsServer ? [metricsServer] : [])];
+  // Idle keep-alive connections are closed now, the others as soon as their response is sent.
+  const closing = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+  for (const s of servers) s.closeIdleConnections();
+  const sweep = setInterval(() => servers.forEach((s) => s.closeIdleConnections()), 50);
+  const overdue = setTimeout(() => {
+    log.warn({ graceMs: STOP_GRACE_MS }, 'requests still in flight after the grace period: closing their connections');
+    servers.forEach((s) => s.closeAllConnections());
+  }, STOP_GRACE_MS);
+  void Promise.all(closing).then(async () => {
+    clearInterval(sweep);
+    clearTimeout(overdue);
+    versionDb.close();
+    log.info({ signal, ms: Math.round(performance.now() - started) }, 'Candor stopped');
+    await telemetry.flush();
+    process.exit(0);
+  });
+}
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

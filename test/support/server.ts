@@ -11,6 +11,8 @@ export interface RunningServer {
   url: string;
   dir: string;
   databasePath: string;
+  /** Everything the server printed so far (its log lines). */
+  output: () => string;
   stop: () => Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     url,
     dir,
     databasePath,
+    output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -3,6 +3,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
+import { currentObserver } from '../ops/observer.ts';
 
 /** Who is acting: a signed-in user, an API token, or the system (seed, CLI). */
 export interface Actor {
@@ -43,8 +44,31 @@ export interface CommandOptions {
 
 export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, options: CommandOptions = {}): T {
   const touchesPublicSite = options.public ?? true;
+  const observer = currentObserver();
+  if (!observer) return transact(db, actor, now, body, touchesPublicSite, () => undefined);
+  // The server reports each write (one log line, metrics): actions and timing, never the content.
+  const actions: string[] = [];
+  const entities: string[] = [];
+  const started = performance.now();
+  const actorKind = actor.tokenId !== null ? 'token' : actor.userId !== null ? 'user' : 'system';
+  try {
+    const result = transact(db, actor, now, body, touchesPublicSite, (entry) => {
+      actions.push(entry.action);
+      entities.push(`${entry.entityType}:${entry.entityId}`);
+    });
+    observer.write({ actions, entities, actor: actorKind, ok: true, ms: performance.now() - started });
+    return result;
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    observer.write({ actions: [], entities: [], actor: actorKind, ok: false, error: name, ms: performance.now() - started });
+    throw error;
+  }
+}
+
+function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, touchesPublicSite: boolean, audited: (entry: AuditEntry) => void): T {
   return db.transaction((tx) => {
     const audit = (entry: AuditEntry) => {
+      audited(entry);
       tx.insert(s.auditLog)
         .values({
           at: now,
