@@ -104,6 +104,16 @@ export const incidents = sqliteTable(
     impactEndedAt: ms('impact_ended_at'),
     monitoringAt: ms('monitoring_at'),
     resolvedAt: ms('resolved_at'),
+    /** Opened by an alert and not yet published by staff: shown nowhere in public, counted nowhere. */
+    draft: integer('draft', { mode: 'boolean' }).notNull().default(false),
+    /** When staff published a draft; its updates became public then. null = never a draft. */
+    publishedAt: ms('published_at'),
+    /** When monitoring first detected the problem (the alert's start). */
+    detectedAt: ms('detected_at'),
+    /** For a draft: the component levels its alerts proposed, JSON [{ componentId, level }]. */
+    proposedComponents: text('proposed_components'),
+    /** The status page this incident was imported from (its base URL). */
+    importedFrom: text('imported_from'),
     ...stamps,
   },
   (t) => [index('incidents_started_at').on(t.startedAt), index('incidents_status').on(t.status)],
@@ -121,9 +131,12 @@ export const incidentUpdates = sqliteTable(
     status: text('status', { enum: ['investigating', 'identified', 'monitoring', 'resolved'] }).notNull(),
     bodyMd: text('body_md').notNull(),
     bodyHtml: text('body_html').notNull(),
+    /** When the update is about; earlier than created_at when recorded after the fact. */
     displayAt: ms('display_at').notNull(),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     editedAt: ms('edited_at'),
+    /** staff: written in Candor; import: brought over from another status page; alert: a monitoring draft. */
+    origin: text('origin', { enum: ['staff', 'import', 'alert'] }).notNull().default('staff'),
     ...stamps,
   },
   (t) => [index('incident_updates_incident_display').on(t.incidentId, t.displayAt)],
@@ -177,6 +190,8 @@ export const maintenances = sqliteTable(
     verifyingAt: ms('verifying_at'),
     /** When customers were first told of the window; decides whether it is excused. */
     announcedAt: ms('announced_at').notNull(),
+    /** The status page this window was imported from (its base URL). */
+    importedFrom: text('imported_from'),
     ...stamps,
   },
   (t) => [index('maintenances_scheduled_start').on(t.scheduledStart), index('maintenances_status').on(t.status)],
@@ -352,4 +367,72 @@ export const auditLog = sqliteTable(
     after: text('after'),
   },
   (t) => [index('audit_log_at').on(t.at), index('audit_log_entity').on(t.entityType, t.entityId)],
+);
+
+/** What an import brought over, so a second run finds and updates it instead of duplicating. */
+export const importRecords = sqliteTable(
+  'import_records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The source page's base URL. */
+    source: text('source').notNull(),
+    kind: text('kind', { enum: ['group', 'component', 'incident', 'incident_update', 'maintenance', 'maintenance_update'] }).notNull(),
+    externalId: text('external_id').notNull(),
+    /** The row id in the table of `kind`. */
+    localId: integer('local_id').notNull(),
+    importedAt: ms('imported_at').notNull(),
+  },
+  (t) => [uniqueIndex('import_records_source_kind_external').on(t.source, t.kind, t.externalId)],
+);
+
+/** A monitoring system allowed to post alerts to /api/alerts/<slug>, with its own token. */
+export const alertSources = sqliteTable('alert_sources', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  publicId: publicId(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['alertmanager', 'grafana', 'uptime_kuma', 'generic'] }).notNull(),
+  /** SHA-256 of the source's token; the token itself is shown once. */
+  tokenHash: text('token_hash').notNull().unique(),
+  /** JSON [{ label, value, componentId, level }]: an alert whose label matches proposes that level. */
+  rules: text('rules').notNull().default('[]'),
+  disabledAt: ms('disabled_at'),
+  ...stamps,
+});
+
+/** One alert as its source identifies it (fingerprint), tied to the incident it opened. */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => alertSources.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id, { onDelete: 'set null' }),
+    status: text('status', { enum: ['firing', 'resolved'] }).notNull(),
+    title: text('title').notNull(),
+    /** JSON object of the alert's labels. */
+    labels: text('labels').notNull(),
+    startsAt: ms('starts_at').notNull(),
+    endsAt: ms('ends_at'),
+    lastReceivedAt: ms('last_received_at').notNull(),
+    ...stamps,
+  },
+  (t) => [index('alerts_source_key').on(t.sourceId, t.key), index('alerts_incident').on(t.incidentId)],
+);
+
+/** Staff-only notes on an incident ("alert cleared at 14:52"): never shown in public. */
+export const incidentNotes = sqliteTable(
+  'incident_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    at: ms('at').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('incident_notes_incident').on(t.incidentId, t.at)],
 );

@@ -1,6 +1,6 @@
-// Incident read models. Visibility is decided here once (every incident is public today) and
-// serves the HTML pages, the JSON API and the feeds alike.
-import { asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+// Incident read models. Visibility is decided here once (every incident but an alert's unpublished
+// draft is public) and serves the HTML pages, the JSON API and the feeds alike.
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeDurations, type TimelineDurations } from '../domain/durations.ts';
@@ -16,6 +16,8 @@ export interface UpdateView {
   createdAt: number;
   updatedAt: number;
   editedAt: number | null;
+  /** staff, import (brought over from another status page) or alert. */
+  origin: 'staff' | 'import' | 'alert';
   componentChanges: { componentId: string; name: string; oldStatus: string; newStatus: string }[];
   revisions: { bodyHtml: string; revisedAt: number }[];
 }
@@ -43,7 +45,17 @@ export interface IncidentSummary {
   resolvedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /**
+   * When customers were first told: the earliest update's publication (created_at, never its
+   * back-dated display time), and for a published draft no earlier than its publication.
+   */
   firstUpdateAt: number | null;
+  /** When monitoring detected the problem (alert drafts), else null. */
+  detectedAt: number | null;
+  /** From detection to the first public update; null without either. */
+  detectionToFirstUpdateMs: number | null;
+  /** The status page it was imported from, else null. */
+  importedFrom: string | null;
   latestUpdate: UpdateView | null;
   components: AffectedComponent[];
   durations: TimelineDurations;
@@ -51,9 +63,19 @@ export interface IncidentSummary {
   recordedImpact: boolean;
 }
 
-/** The single visibility rule for incidents shown anywhere in public. */
+/**
+ * The single visibility rule for incidents shown anywhere in public: an alert's draft stays
+ * private until staff publish it. (A draft has no impact periods either, so it counts in no
+ * component status, uptime figure or credit until then; see publishDraftIncident.)
+ */
 export function publicIncidentsWhere(extra?: SQL): SQL | undefined {
-  return extra;
+  return and(eq(s.incidents.draft, false), extra);
+}
+
+/** The first public update from the updates' publication times and a draft's publication. */
+export function firstPublicUpdateAt(updateCreatedAts: readonly number[], publishedAt: number | null): number | null {
+  if (updateCreatedAts.length === 0) return null;
+  return Math.max(Math.min(...updateCreatedAts), publishedAt ?? 0);
 }
 
 export function listIncidentIds(db: Db, where: SQL | undefined, limit?: number): number[] {
@@ -81,7 +103,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
     const row = byId.get(id);
     if (!row) return [];
     const own = updates.get(id) ?? [];
-    const firstUpdateAt = own.length ? Math.min(...own.map((u) => u.displayAt)) : null;
+    const firstUpdateAt = firstPublicUpdateAt(own.map((u) => u.createdAt), row.publishedAt);
     return [
       {
         id: row.id,
@@ -97,6 +119,9 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         createdAt: row.createdAt,
         updatedAt: row.updatedAt,
         firstUpdateAt,
+        detectedAt: row.detectedAt,
+        detectionToFirstUpdateMs: row.detectedAt === null || firstUpdateAt === null ? null : Math.max(0, firstUpdateAt - row.detectedAt),
+        importedFrom: row.importedFrom,
         latestUpdate: own[0] ?? null,
         components: components.get(id) ?? [],
         recordedImpact:
@@ -161,6 +186,7 @@ export function loadUpdates(db: Db, incidentIds: number[]): Map<number, UpdateVi
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       editedAt: row.editedAt,
+      origin: row.origin,
       componentChanges: changes
         .filter((c) => c.updateId === row.id)
         .map(({ componentId, name, oldStatus, newStatus }) => ({ componentId, name, oldStatus, newStatus })),

@@ -8,7 +8,7 @@ import { publicIncidentsWhere } from './incidents.ts';
 
 /**
  * Public incidents that started in the window (incidents_started_at range), each with its
- * earliest update (incident_updates (incident_id, display_at): one index seek per incident).
+ * first public update (incident_updates (incident_id, …): one index seek per incident).
  */
 export function loadResponseIncidents(db: Db, window: Interval, componentId?: number): ResponseIncident[] {
   const started = and(gte(s.incidents.startedAt, window.start), lt(s.incidents.startedAt, window.end));
@@ -24,8 +24,10 @@ export function loadResponseIncidents(db: Db, window: Interval, componentId?: nu
       impact: s.incidents.impact,
       startedAt: s.incidents.startedAt,
       // Aliased and qualified by hand: drizzle leaves column names bare in a single-table select,
-      // and a bare "id" inside the subquery would mean the update's own id.
-      firstUpdateAt: sql<number | null>`(select min(u.display_at) from ${s.incidentUpdates} u where u.incident_id = ${s.incidents}.id)`,
+      // and a bare "id" inside the subquery would mean the update's own id. As firstPublicUpdateAt:
+      // publication (created_at), not the back-dated display time, and not before a draft's
+      // publication (max() of a null is null: no update yet).
+      firstUpdateAt: sql<number | null>`max(coalesce(${s.incidents.publishedAt}, 0), (select min(u.created_at) from ${s.incidentUpdates} u where u.incident_id = ${s.incidents}.id))`,
     })
     .from(s.incidents)
     .where(publicIncidentsWhere(and(started, touches)))

@@ -31,7 +31,7 @@ describe('/api/incidents/<id>.json', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ id: failoverId, status: 'resolved', impact: 'critical', as_of: null, recorded_impact: true });
     expect(body.url).toBe(`http://localhost:4321/incidents/${failoverId}`);
-    expect(Object.keys(body.timeline)).toEqual(['started_at', 'first_update_at', 'mitigated_at', 'impact_ended_at', 'monitoring_at', 'resolved_at']);
+    expect(Object.keys(body.timeline)).toEqual(['started_at', 'first_update_at', 'mitigated_at', 'impact_ended_at', 'monitoring_at', 'resolved_at', 'detected_at']);
     expect(body.durations.failover).toMatchObject({ ms: 3 * 3_600_000, formatted: '3 h', formatted_long: '3 hours', ongoing: false });
     expect(body.durations.customer_impact).toMatchObject({ ms: 54 * 3_600_000, formatted: '2 d 6 h', ongoing: false });
     expect(body.durations.impact_after_failover).toMatchObject({ ms: 51 * 3_600_000, formatted_long: '2 days 3 hours' });

@@ -31,6 +31,7 @@ export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown
     /** The instant ongoing durations run up to; null when none is ongoing (the document is then stable). */
     as_of: d.failover.ongoing || d.customerImpact.ongoing ? iso(page.now) : null,
     recorded_impact: incident.recordedImpact,
+    imported_from: incident.importedFrom,
     timeline: {
       started_at: iso(incident.startedAt),
       first_update_at: isoOrNull(incident.firstUpdateAt),
@@ -38,6 +39,8 @@ export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown
       impact_ended_at: isoOrNull(incident.impactEndedAt),
       monitoring_at: isoOrNull(incident.monitoringAt),
       resolved_at: isoOrNull(incident.resolvedAt),
+      /** When monitoring detected it (incidents opened from an alert). */
+      detected_at: isoOrNull(incident.detectedAt),
     },
     durations: {
       failover: span(d.failover, 'From the start until service was restored on our side (failover or fix complete).'),
@@ -47,6 +50,7 @@ export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown
           ? null
           : span(d.impactAfterFailover, 'How long customers stayed affected after service was restored on our side.'),
       time_to_first_update: d.timeToFirstUpdate === null ? null : duration(d.timeToFirstUpdate),
+      detection_to_first_update: incident.detectionToFirstUpdateMs === null ? null : duration(incident.detectionToFirstUpdateMs),
     },
     components: incident.components.map((c) => ({
       id: c.publicId,
@@ -65,6 +69,7 @@ export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown
       created_at: iso(u.createdAt),
       updated_at: iso(u.updatedAt),
       edited_at: isoOrNull(u.editedAt),
+      origin: u.origin,
       component_changes: u.componentChanges.map((c) => ({
         component_id: c.componentId,
         name: c.name,

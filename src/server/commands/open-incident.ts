@@ -21,6 +21,11 @@ export const openIncidentInput = z.object({
   components: z
     .array(z.object({ componentId: z.string(), level: incidentLevel }), { error: 'List the affected components.' })
     .default([]),
+  /**
+   * Recording after the fact: when the first message was (or should have been) posted. The page
+   * shows when it was recorded too; time to first update counts from publication, i.e. now.
+   */
+  displayAt: instant('Enter when this first message is about, or leave it empty for now.').optional(),
 });
 
 export type OpenIncidentInput = z.input<typeof openIncidentInput>;
@@ -29,8 +34,13 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
   requireEditor(authority);
   // The timeline is checked alongside the shape, so every mistake is reported at once.
   const timeline = typeof input.startedAt === 'number' ? checkIncidentMoments({ startedAt: input.startedAt, mitigatedAt: null, impactEndedAt: null }, now) : {};
+  if (typeof input.displayAt === 'number') {
+    if (input.displayAt > now) timeline.displayAt = 'This time is in the future. Leave it empty to post now.';
+    else if (input.displayAt < (typeof input.startedAt === 'number' ? input.startedAt : now)) timeline.displayAt = 'The first message cannot come before the incident started.';
+  }
   const data = parseInput(openIncidentInput, input, timeline);
   const startedAt = data.startedAt ?? now;
+  const displayAt = data.displayAt ?? now;
   const seen = new Set<string>();
   for (const c of data.components) {
     if (seen.has(c.componentId)) throw new Invalid({ components: 'Each component can be listed once, at one level.' });
@@ -48,7 +58,7 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
         impact: data.impact,
         status: data.status,
         startedAt,
-        monitoringAt: data.status === 'monitoring' ? now : null,
+        monitoringAt: data.status === 'monitoring' ? displayAt : null,
         createdAt: now,
         updatedAt: now,
       })
@@ -62,7 +72,7 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
         kind: 'update',
         status: data.status,
         ...renderBody(data.message),
-        displayAt: now,
+        displayAt,
         authorId: authority.actor.userId,
         createdAt: now,
         updatedAt: now,
@@ -86,6 +96,8 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
         status: data.status,
         startedAt,
         components: data.components.map((c) => ({ component: components.get(c.componentId)!.name, level: c.level })),
+        displayAt,
+        recordedAt: now,
       },
     });
     return { id: incident.id, publicId };

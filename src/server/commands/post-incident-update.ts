@@ -1,7 +1,7 @@
 // One public update: status, message, component level changes (which close and open impact
 // periods), "failover complete" and "all customers restored". Apologies and corrections are
 // updates of their own kind, labelled as such in public.
-import { eq } from 'drizzle-orm';
+import { eq, max } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
 import { newPublicId } from '../../../db/ids.ts';
@@ -40,6 +40,11 @@ export const postIncidentUpdateInput = z.object({
   customersRestored: confirmation,
   /** When the last customer was back to normal; defaults to now. */
   restoredAt: instant('Enter when customers were restored, or leave it empty for now.').optional(),
+  /**
+   * Recording after the fact: when the update and its level changes happened. The page then says
+   * when it was recorded too, and time to first update still counts from publication (now).
+   */
+  displayAt: instant('Enter when this happened, or leave it empty for now.').optional(),
 });
 
 export type PostIncidentUpdateInput = z.input<typeof postIncidentUpdateInput>;
@@ -65,10 +70,11 @@ export function postIncidentUpdate(
   return runCommand(db, authority.actor, now, ({ tx, audit }) => {
     const incident = findIncident(tx, incidentPublicId);
     checkStatus(incident, data);
+    const at = checkDisplayAt(tx, incident, data.displayAt, now);
     const periods = loadIncidentPeriods(tx, incident.id);
-    const plan = planChanges(tx, periods, data, now);
-    const restoredAt = data.customersRestored ? (data.restoredAt ?? now) : null;
-    const moments = nextMoments(incident, plan, data, restoredAt, now);
+    const plan = planChanges(tx, periods, data, at);
+    const restoredAt = data.customersRestored ? (data.restoredAt ?? at) : null;
+    const moments = nextMoments(incident, plan, { ...data, mitigatedAt: data.mitigatedAt ?? (data.failoverComplete ? at : undefined) }, restoredAt, now);
 
     const publicId = newPublicId();
     const update = tx
@@ -79,7 +85,7 @@ export function postIncidentUpdate(
         kind: data.kind,
         status: data.status,
         ...renderBody(data.message),
-        displayAt: now,
+        displayAt: at,
         authorId: authority.actor.userId,
         createdAt: now,
         updatedAt: now,
@@ -87,11 +93,11 @@ export function postIncidentUpdate(
       .returning({ id: s.incidentUpdates.id })
       .get();
     for (const c of plan.closes) closePeriod(tx, c.id, c.at, now);
-    for (const o of plan.opens) openPeriod(tx, incident.id, o.componentId, o.level, now, now);
+    for (const o of plan.opens) openPeriod(tx, incident.id, o.componentId, o.level, at, now);
     for (const a of plan.announced) tx.insert(s.incidentUpdateComponents).values({ updateId: update.id, ...a }).run();
     const after = {
       status: data.status,
-      monitoringAt: incident.monitoringAt ?? (data.status === 'monitoring' ? now : null),
+      monitoringAt: incident.monitoringAt ?? (data.status === 'monitoring' ? at : null),
       ...moments,
     };
     tx.update(s.incidents).set({ ...after, updatedAt: now }).where(eq(s.incidents.id, incident.id)).run();
@@ -100,7 +106,8 @@ export function postIncidentUpdate(
       entityType: 'incident',
       entityId: incident.publicId,
       before: { status: incident.status, mitigatedAt: incident.mitigatedAt, impactEndedAt: incident.impactEndedAt },
-      after: { ...after, update: publicId, kind: data.kind, componentChanges: plan.announced },
+      // Both times: what the update is about, and when it was recorded (the audit entry's own time).
+      after: { ...after, update: publicId, kind: data.kind, componentChanges: plan.announced, displayAt: at, recordedAt: now },
     });
     return { publicId };
   });
@@ -121,6 +128,25 @@ function checkStatus(incident: IncidentRow, data: Data): void {
   }
 }
 
+/**
+ * The time an update is about: now, or a back-dated time no later than now, no earlier than the
+ * incident's start, and no earlier than its latest update, so the timeline is recorded in order.
+ */
+function checkDisplayAt(tx: Tx, incident: IncidentRow, displayAt: number | undefined, now: number): number {
+  if (displayAt === undefined) return now;
+  const latest = tx
+    .select({ at: max(s.incidentUpdates.displayAt) })
+    .from(s.incidentUpdates)
+    .where(eq(s.incidentUpdates.incidentId, incident.id))
+    .get()?.at;
+  if (displayAt > now) throw new Invalid({ displayAt: 'This time is in the future. Leave it empty to post now.' });
+  if (displayAt < incident.startedAt) throw new Invalid({ displayAt: 'This is before the incident started. Correct the impact window first if it started earlier.' });
+  if (latest != null && displayAt < latest) {
+    throw new Invalid({ displayAt: 'This is before the latest update. Record what happened in order, oldest first, or post a correction.' });
+  }
+  return displayAt;
+}
+
 /** What the level changes and "all customers restored" do to the periods, before any write. */
 function planChanges(tx: Tx, periods: PeriodRecord[], data: Data, now: number): Plan {
   const refs = findComponents(tx, data.components.map((c) => c.componentId), 'components');
@@ -134,6 +160,9 @@ function planChanges(tx: Tx, periods: PeriodRecord[], data: Data, now: number): 
     const currentLevel: Level = current?.level ?? 'operational';
     if (currentLevel === change.level) continue;
     if (current) {
+      if (data.displayAt !== undefined && now < current.startedAt) {
+        errors.displayAt = `${ref.name} has been at its current level only since after this time; record a time after that.`;
+      }
       // A period back-dated a moment ahead (clock skew) must not end before it starts.
       current.endedAt = Math.max(now, current.startedAt);
       plan.closes.push({ id: current.id!, at: current.endedAt });

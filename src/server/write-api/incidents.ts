@@ -21,7 +21,7 @@ export const getIncident = apiRoute({
 
 export const openIncidentRoute = apiRoute<OpenIncidentInput>({
   scopes: WRITE,
-  body: { schema: openIncidentInput, instants: ['startedAt'] },
+  body: { schema: openIncidentInput, instants: ['startedAt', 'displayAt'] },
   run: ({ db, caller, input, now }) => {
     const { publicId } = openIncident(db, caller.authority, input, now);
     return { status: 201, headers: { Location: `/api/admin/incidents/${publicId}` }, body: { incident: incidentDocument(db, publicId, now) } };
@@ -30,7 +30,7 @@ export const openIncidentRoute = apiRoute<OpenIncidentInput>({
 
 export const postUpdateRoute = apiRoute<PostIncidentUpdateInput>({
   scopes: WRITE,
-  body: { schema: postIncidentUpdateInput, instants: ['mitigatedAt', 'restoredAt'] },
+  body: { schema: postIncidentUpdateInput, instants: ['mitigatedAt', 'restoredAt', 'displayAt'] },
   run: ({ db, caller, params, input, now }) => {
     const { publicId } = postIncidentUpdate(db, caller.authority, id(params), input, now);
     return { status: 201, body: { update: { id: publicId }, incident: incidentDocument(db, id(params), now) } };

@@ -15,6 +15,7 @@ import {
   type MaintenanceUpdateInput,
 } from '../commands/maintenance-progress.ts';
 import type { PolicyWarning } from '../commands/maintenance-warnings.ts';
+import { recordPastMaintenance, recordPastMaintenanceInput, type RecordPastMaintenanceInput } from '../commands/record-past-maintenance.ts';
 import { rescheduleMaintenance, rescheduleMaintenanceInput } from '../commands/reschedule-maintenance.ts';
 import { scheduleMaintenance, scheduleMaintenanceInput } from '../commands/schedule-maintenance.ts';
 import { NotFound } from '../errors.ts';
@@ -117,5 +118,14 @@ export const postUpdateRoute = apiRoute<MaintenanceUpdateInput>({
   run: ({ db, caller, params, input, now }) => {
     const { publicId } = postMaintenanceUpdate(db, caller.authority, params.id ?? '', input, now);
     return { status: 201, body: { update: { id: publicId }, maintenance: maintenanceDocument(db, params.id ?? '', now) } };
+  },
+});
+
+export const recordPastRoute = apiRoute<RecordPastMaintenanceInput>({
+  scopes: WRITE,
+  body: { schema: recordPastMaintenanceInput, instants: ['scheduledStart', 'scheduledEnd', 'actualStart', 'actualEnd', 'announcedAt'] },
+  run: ({ db, caller, input, now }) => {
+    const { publicId } = recordPastMaintenance(db, caller.authority, input, now);
+    return { status: 201, headers: { Location: `/api/admin/maintenance/${publicId}` }, body: { maintenance: maintenanceDocument(db, publicId, now) } };
   },
 });
