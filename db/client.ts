@@ -13,15 +13,26 @@ export class DatabaseOpenError extends Error {
   override name = 'DatabaseOpenError';
 }
 
-export function openDatabase(file: string, migrationsDir: string): Db {
+export interface OpenOptions {
+  /**
+   * Checkpoint the WAL automatically (SQLite's default, every 1000 pages). False when Litestream
+   * replicates the file: it checkpoints itself, and an application checkpoint racing it forces a
+   * new snapshot of the whole database (Litestream's own advice is to turn these off).
+   */
+  autoCheckpoint?: boolean;
+}
+
+export function openDatabase(file: string, migrationsDir: string, options: OpenOptions = {}): Db {
   let sqlite: Database.Database;
   try {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     sqlite = new Database(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
+    // Waits for a lock instead of failing at once: another writer (a CLI, Litestream's checkpoint).
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    if (options.autoCheckpoint === false) sqlite.pragma('wal_autocheckpoint = 0');
   } catch (error) {
     throw new DatabaseOpenError(`Cannot open the database file ${file}: ${(error as Error).message}`);
   }

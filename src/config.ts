@@ -30,6 +30,11 @@ export interface Config {
    * on a port of their own (CANDOR_METRICS_PORT) that need not be exposed with the site.
    */
   metrics: { onSitePort: boolean; port: number | null };
+  /**
+   * Litestream replicates the database (CANDOR_LITESTREAM=true): Candor then leaves WAL checkpoints
+   * to it (wal_autocheckpoint = 0), as Litestream advises, so the two never race for the WAL.
+   */
+  litestream: boolean;
 }
 
 function readBoolean(name: string, fallback: boolean): boolean {
@@ -95,6 +100,7 @@ export function getConfig(): Config {
     publicUrl: readPublicUrl(),
     logLevel: readLogLevel(),
     metrics: { onSitePort: readBoolean('CANDOR_METRICS', false), port: readPort('CANDOR_METRICS_PORT') },
+    litestream: readBoolean('CANDOR_LITESTREAM', false),
   };
   return cached;
 }

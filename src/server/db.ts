@@ -9,7 +9,7 @@ let db: Db | undefined;
 
 export function prepareDatabase(now = Date.now()): { db: Db; seeded: boolean } {
   const config = getConfig();
-  const opened = openDatabase(config.databasePath, config.migrationsDir);
+  const opened = openDatabase(config.databasePath, config.migrationsDir, { autoCheckpoint: !config.litestream });
   const seeded = config.seedDemoWhenEmpty ? seedDemo(opened, { now, render: renderMarkdown }) : false;
   ensureSiteSettings(opened, now);
   return { db: opened, seeded };
