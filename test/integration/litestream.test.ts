@@ -1,4 +1,4 @@
-// Candor under Litestream (the real binary, from the @flydotio/litestream npm package): replicate
+// Candor under Litestream (the real binary: on PATH, or LITESTREAM_BIN; .ci/run installs it): replicate
 // the live database to a file replica while Candor serves and writes, restore it, and serve the
 // restored copy from a standby. Object storage is out of reach here; the file replica runs the same
 // replication code (snapshots and WAL segments), only the storage client differs.
@@ -13,10 +13,10 @@ import { adminClient } from '../support/admin-client.ts';
 import { createStaff, signIn } from '../support/staff.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
-const binary = path.resolve(`node_modules/@flydotio/litestream-${process.platform}-${process.arch}/litestream`);
-const available = fs.existsSync(binary);
-if (!available && process.env.CI === 'true') throw new Error(`Litestream binary missing at ${binary}: npm ci should have installed @flydotio/litestream`);
-if (!available) console.warn(`Skipping the Litestream test: no Litestream binary for ${process.platform}-${process.arch} in node_modules/@flydotio.`);
+const binary = process.env.LITESTREAM_BIN ?? 'litestream';
+const available = spawnSync(binary, ['version'], { encoding: 'utf8' }).status === 0;
+if (!available && process.env.CI === 'true') throw new Error(`Litestream is not installed (${binary}): .ci/run installs it`);
+if (!available) console.warn('Skipping the Litestream test: no litestream on PATH (see README, "Continuous backup with Litestream", to install it).');
 
 describe.skipIf(!available)('Candor under Litestream', () => {
   let primary: RunningServer;
