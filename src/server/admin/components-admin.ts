@@ -81,3 +81,22 @@ export function getGroupForm(db: Db, publicId: string): Record<string, string> {
   if (!row) throw new NotFound('No such group.');
   return { name: row.name, description: row.description ?? '' };
 }
+
+export const COMPONENT_FIELDS = ['name', 'slug', 'description', 'group', 'startDate', 'slaPolicy'] as const;
+export const GROUP_FIELDS = ['name', 'description'] as const;
+
+export interface ComponentFormPage {
+  /** The component as stored (empty for a new one, with the group asked for in `?group=`). */
+  stored: Record<string, string>;
+  groups: Option[];
+  policies: Option[];
+}
+
+/** The component form's page: a stored component (publicId), or a new one (null). */
+export function getComponentFormPage(db: Db, publicId: string | null, url: URL): ComponentFormPage {
+  const stored =
+    publicId === null
+      ? { name: '', slug: '', description: '', group: url.searchParams.get('group') ?? '', startDate: '', slaPolicy: '' }
+      : getComponentForm(db, publicId);
+  return { stored, groups: groupOptions(db), policies: policyOptions(db, 'The site default') };
+}

@@ -1,29 +1,44 @@
-// Admin incident forms → commands. Each reads the posted fields (times in the site's zone), runs
-// one command as the signed-in staff member, and says what happened in a FormOutcome.
+// Admin incident forms → command input. Each reads the posted fields (times in the site's zone)
+// for handleForm (handle-form.ts); the pages run the command as the signed-in staff member.
 import type { Db } from '../../../db/client.ts';
-import type { Authority } from '../commands/authority.ts';
+import { formatZonedLocal } from '../../domain/time-zone.ts';
 import { correctImpactWindow, type CorrectImpactWindowInput } from '../commands/correct-impact-window.ts';
-import { editIncidentUpdate } from '../commands/edit-incident-update.ts';
-import { openIncident, type OpenIncidentInput } from '../commands/open-incident.ts';
+import type { OpenIncidentInput } from '../commands/open-incident.ts';
 import { postIncidentUpdate, type PostIncidentUpdateInput } from '../commands/post-incident-update.ts';
+import { editIncidentUpdate } from '../commands/edit-incident-update.ts';
 import { publishPostmortem, savePostmortemDraft } from '../commands/postmortems.ts';
 import { resolveIncident } from '../commands/resolve-incident.ts';
+import { NotFound } from '../errors.ts';
 import { loadSite } from '../site.ts';
-import { listComponentChoices } from './component-choices.ts';
-import { FormReader, isChecked, type FormOutcome, type FormValues } from './form-outcome.ts';
+import { requireIncidentUpdate } from '../write-api/documents.ts';
+import { listComponentChoices, type ComponentChoice } from './component-choices.ts';
+import type { FormCall, FormSpec, FormValues } from './handle-form.ts';
+import { findUpdateForEdit, getIncidentScreen, type IncidentScreen, type UpdateForEdit } from './incident-screen.ts';
+
+export { IMPACT_LEVEL_OPTIONS, IMPACT_OPTIONS, LEVEL_OPTIONS, OPEN_STATUS_OPTIONS } from './form-options.ts';
 
 type Level = 'degraded_performance' | 'partial_outage' | 'major_outage';
 
-const reader = (db: Db, values: FormValues) => new FormReader(values, loadSite(db).timeZone);
 const orUndefined = (value: string) => (value === '' ? undefined : value);
 
-export function submitOpenIncident(db: Db, authority: Authority, values: FormValues, now: number): FormOutcome<{ publicId: string }> {
-  const form = reader(db, values);
-  const components = listComponentChoices(db).flatMap((c) => {
+export interface OpenIncidentPage {
+  components: ComponentChoice[];
+  timeZone: string;
+  /** The start time offered before anything is typed: now, in the site's zone. */
+  startedAt: string;
+}
+
+export function getOpenIncidentPage(db: Db, now: number): OpenIncidentPage {
+  const timeZone = loadSite(db).timeZone;
+  return { components: listComponentChoices(db), timeZone, startedAt: formatZonedLocal(now, timeZone) };
+}
+
+export function openIncidentInput(form: FormCall): OpenIncidentInput {
+  const components = listComponentChoices(form.db).flatMap((c) => {
     const level = form.text(`level.${c.publicId}`);
     return level === '' || level === 'operational' ? [] : [{ componentId: c.publicId, level: level as Level }];
   });
-  const input: OpenIncidentInput = {
+  return {
     title: form.text('title'),
     impact: orUndefined(form.text('impact')) as OpenIncidentInput['impact'],
     status: (orUndefined(form.text('status')) ?? 'investigating') as OpenIncidentInput['status'],
@@ -31,18 +46,17 @@ export function submitOpenIncident(db: Db, authority: Authority, values: FormVal
     startedAt: form.instant('startedAt'),
     components,
   };
-  return form.attempt(() => openIncident(db, authority, input, now));
 }
 
-export function submitIncidentUpdate(db: Db, authority: Authority, incidentPublicId: string, values: FormValues, now: number): FormOutcome<{ publicId: string }> {
-  const form = reader(db, values);
+export function incidentUpdateInput(form: FormCall): PostIncidentUpdateInput {
+  const values = form.fields;
   // Only levels changed on this form count: another editor's change meanwhile is not undone.
   const components = Object.keys(values).flatMap((name) => {
     const match = /^level\.(.+)$/.exec(name);
     if (!match || values[`was.${match[1]}`] === values[name]) return [];
     return [{ componentId: match[1]!, level: values[name] as Level | 'operational' }];
   });
-  const input: PostIncidentUpdateInput = {
+  return {
     status: form.text('status') as PostIncidentUpdateInput['status'],
     kind: (orUndefined(form.text('kind')) ?? 'update') as PostIncidentUpdateInput['kind'],
     message: form.text('message'),
@@ -52,19 +66,10 @@ export function submitIncidentUpdate(db: Db, authority: Authority, incidentPubli
     customersRestored: form.checked('customersRestored'),
     restoredAt: form.checked('customersRestored') ? form.instant('restoredAt') : undefined,
   };
-  return form.attempt(() => postIncidentUpdate(db, authority, incidentPublicId, input, now));
 }
 
-export function submitUpdateEdit(db: Db, authority: Authority, updatePublicId: string, values: FormValues, now: number): FormOutcome<{ publicId: string }> {
-  const form = reader(db, values);
-  return form.attempt(() => editIncidentUpdate(db, authority, updatePublicId, { message: form.text('message') }, now));
-}
-
-export function submitResolve(db: Db, authority: Authority, incidentPublicId: string, values: FormValues, now: number): FormOutcome<{ publicId: string }> {
-  const form = reader(db, values);
-  return form.attempt(() =>
-    resolveIncident(db, authority, incidentPublicId, { message: form.text('message'), verifiedEndToEnd: form.checked('verifiedEndToEnd') }, now),
-  );
+export function resolveInput(form: FormCall) {
+  return { message: form.text('message'), verifiedEndToEnd: form.checked('verifiedEndToEnd') };
 }
 
 /**
@@ -75,17 +80,16 @@ export function periodRowsOf(values: FormValues): number[] {
   const rows = new Set<number>();
   for (const name of Object.keys(values)) {
     const match = /^periods\.(\d+)\.(component|startedAt|endedAt)$/.exec(name);
-    if (match && values[name]!.trim() !== '' && !isChecked(values, `periods.${match[1]}.remove`)) rows.add(Number(match[1]));
+    const remove = values[`periods.${match?.[1]}.remove`];
+    if (match && values[name]!.trim() !== '' && remove !== 'on' && remove !== 'yes') rows.add(Number(match[1]));
   }
   return [...rows].sort((a, b) => a - b);
 }
 
-export function submitImpactCorrection(db: Db, authority: Authority, incidentPublicId: string, values: FormValues, now: number): FormOutcome<{ correctionId: number }> {
-  const form = reader(db, values);
-  const rows = periodRowsOf(values);
-  const periods = rows.map((row) => {
+export function impactCorrectionInput(form: FormCall): CorrectImpactWindowInput {
+  const periods = periodRowsOf(form.fields).map((row) => {
     const component = form.text(`periods.${row}.component`);
-    if (component === '') form.problems[`periods.${row}.component`] = 'Choose the component, or clear this row.';
+    if (component === '') form.problem(`periods.${row}.component`, 'Choose the component, or clear this row.');
     return {
       componentId: component,
       level: form.text(`periods.${row}.level`) as Level,
@@ -94,31 +98,68 @@ export function submitImpactCorrection(db: Db, authority: Authority, incidentPub
     };
   });
   const impactEnded = form.instant('impactEndedAt');
-  const input: CorrectImpactWindowInput = {
+  return {
     reason: form.text('reason'),
     startedAt: form.instant('startedAt') as number,
     mitigatedAt: form.instant('mitigatedAt') ?? null,
     ...(impactEnded === undefined ? {} : { impactEndedAt: impactEnded }),
     periods,
   };
-  // The command numbers the periods it was given; the form numbers its rows.
-  const rename = (field: string) => field.replace(/^periods\.(\d+)\./, (_, i: string) => `periods.${rows[Number(i)]}.`);
-  return form.attempt(() => correctImpactWindow(db, authority, incidentPublicId, input, now), rename);
 }
 
-export function submitPostmortem(db: Db, authority: Authority, incidentPublicId: string, values: FormValues, now: number): FormOutcome<'draft' | 'published'> {
-  const form = reader(db, values);
-  const body = form.text('body');
-  if (values.intent === 'publish') {
-    return form.attempt(() => {
-      publishPostmortem(db, authority, incidentPublicId, { body }, now);
-      return 'published' as const;
-    });
-  }
-  return form.attempt(() => {
-    savePostmortemDraft(db, authority, incidentPublicId, { body }, now);
-    return 'draft' as const;
+/** The command numbers the periods it was given; the form numbers its rows. */
+export function periodRowName(field: string, form: FormCall): string {
+  const rows = periodRowsOf(form.fields);
+  return field.replace(/^periods\.(\d+)\./, (_, i: string) => `periods.${rows[Number(i)]}.`);
+}
+
+const EXTRA_ROWS = 2;
+
+export interface ImpactCorrectionPage {
+  screen: IncidentScreen;
+  /** The form before anything is typed: today's moments and periods. */
+  current: FormValues;
+  /** Today's periods plus blank rows to add more. */
+  rowCount: number;
+  componentOptions: { value: string; label: string }[];
+  /** When customer impact ended today, in the site's zone, or null. */
+  lastEnd: string | null;
+}
+
+export function getImpactCorrectionPage(db: Db, publicId: string, now: number): ImpactCorrectionPage {
+  const screen = getIncidentScreen(db, publicId, now);
+  const { incident, site } = screen;
+  const local = (at: number | null) => (at === null ? '' : formatZonedLocal(at, site.timeZone));
+  const current: FormValues = { startedAt: local(incident.startedAt), mitigatedAt: local(incident.mitigatedAt), impactEndedAt: '', reason: '' };
+  const periods = incident.components.flatMap((c) => c.periods.map((p) => ({ ...p, componentId: c.publicId })));
+  periods.forEach((p, i) => {
+    current[`periods.${i}.component`] = p.componentId;
+    current[`periods.${i}.level`] = p.level;
+    current[`periods.${i}.startedAt`] = local(p.startedAt);
+    current[`periods.${i}.endedAt`] = local(p.endedAt);
   });
+  const componentOptions = [{ value: '', label: '— choose —' }, ...screen.components.map((c) => ({ value: c.publicId, label: c.name }))];
+  const lastEnd = incident.impactEndedAt === null ? null : local(incident.impactEndedAt);
+  return { screen, current, rowCount: periods.length + EXTRA_ROWS, componentOptions, lastEnd };
+}
+
+/** The rows to show: as many as were typed after a refusal, else today's plus blank ones. */
+export function impactRows(page: ImpactCorrectionPage, posted: boolean, values: FormValues): number[] {
+  const typed = Object.keys(values).flatMap((k) => /^periods\.(\d+)\./.exec(k)?.[1] ?? []).map(Number);
+  const count = posted ? Math.max(-1, ...typed) + 1 : page.rowCount;
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/** Saves the draft, or publishes (intent `publish`); says which, for the notice. */
+export function runPostmortem(form: FormCall): 'draft' | 'published' {
+  const { db, staff, params, now } = form;
+  const body = { body: form.text('body') };
+  if (form.intent === 'publish') {
+    publishPostmortem(db, staff, params.id ?? '', body, now);
+    return 'published';
+  }
+  savePostmortemDraft(db, staff, params.id ?? '', body, now);
+  return 'draft';
 }
 
 /** A starting point for a post-mortem, so nobody faces a blank page after a long night. */
@@ -132,3 +173,67 @@ export const POSTMORTEM_TEMPLATE = `## Summary
 
 ## What we are changing
 `;
+
+export const INCIDENT_NOTICES: Record<string, string> = {
+  opened: 'Incident opened and published. Post the next update within 30 minutes, even if nothing changed.',
+  posted: 'Update published on the status page.',
+  resolved: 'Incident resolved. Consider writing the post-mortem while details are fresh.',
+  edited: 'Update text changed. The public page marks it as edited and keeps the earlier version.',
+  corrected: 'Impact window corrected. The public page says so, with your reason.',
+};
+
+/** Edits one update's text; 404 unless the update belongs to the incident the path names. */
+export function runUpdateEdit(form: FormCall): { publicId: string } {
+  const { db, staff, params, now } = form;
+  requireIncidentUpdate(db, params.id ?? '', params.updateId ?? '');
+  return editIncidentUpdate(db, staff, params.updateId ?? '', { message: form.text('message') }, now);
+}
+
+/** The edit page: the incident, and the update being edited (NotFound unless it is one of its). */
+export function getUpdateEditPage(db: Db, publicId: string, updatePublicId: string, now: number): { screen: IncidentScreen; target: UpdateForEdit } {
+  const screen = getIncidentScreen(db, publicId, now);
+  const target = findUpdateForEdit(screen, updatePublicId);
+  if (!target) throw new NotFound(`Incident ${publicId} has no update ${updatePublicId}.`);
+  return { screen, target };
+}
+
+/** A form's part of a handleForm spec, for pages that add only their model (`load`). */
+export type FormPart<I, R> = Omit<FormSpec<unknown, FormValues, I, R>, 'load' | 'initial'>;
+
+/** The incident screen's "Post an update" form (PostUpdateForm.astro). */
+export const POST_UPDATE_FORM: FormPart<PostIncidentUpdateInput, { publicId: string }> = {
+  preview: 'message',
+  input: incidentUpdateInput,
+  run: ({ db, staff, params, input, now }) => postIncidentUpdate(db, staff, params.id ?? '', input, now),
+  redirect: (_, { params }) => `/admin/incidents/${params.id}?done=posted#post-update`,
+};
+
+/** The "Correct impact window" form. */
+export const IMPACT_CORRECTION_FORM: FormPart<CorrectImpactWindowInput, { correctionId: number }> = {
+  input: impactCorrectionInput,
+  run: ({ db, staff, params, input, now }) => correctImpactWindow(db, staff, params.id ?? '', input, now),
+  redirect: (_, { params }) => `/admin/incidents/${params.id}?done=corrected`,
+  rename: periodRowName,
+};
+
+/** "Resolve" (the closing message and the end-to-end check). */
+export const RESOLVE_FORM: FormPart<ReturnType<typeof resolveInput>, { publicId: string }> = {
+  preview: 'message',
+  input: resolveInput,
+  run: ({ db, staff, params, input, now }) => resolveIncident(db, staff, params.id ?? '', input, now),
+  redirect: (_, { params }) => `/admin/incidents/${params.id}?done=resolved`,
+};
+
+/** The post-mortem: save the draft, or publish. */
+export const POSTMORTEM_FORM: FormPart<FormValues, 'draft' | 'published'> = {
+  preview: 'body',
+  run: runPostmortem,
+  redirect: (done, { params }) => `/admin/incidents/${params.id}/postmortem?done=${done}`,
+};
+
+/** Editing one update's text. */
+export const EDIT_UPDATE_FORM: FormPart<FormValues, { publicId: string }> = {
+  preview: 'message',
+  run: runUpdateEdit,
+  redirect: ({ publicId }, { params }) => `/admin/incidents/${params.id}?done=edited#update-${publicId}`,
+};

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { slaPolicies } from '../../../db/schema.ts';
-import { TIER_ROWS } from '../commands/policies.ts';
+import { TIER_ROWS, type PolicyInput } from '../commands/policies.ts';
 import { NotFound } from '../errors.ts';
 import { loadSlaPolicies, type SlaPolicy } from '../site.ts';
 
@@ -87,3 +87,11 @@ export function getPolicyForm(db: Db, publicId: string): Record<string, string |
   return values;
 }
 
+
+/** The policy form's fields as the command takes them: text, and the ticked weekdays as a list. */
+export function readPolicyForm(form: FormData): PolicyInput {
+  const allowedDays = form.getAll('allowedDays').filter((v): v is string => typeof v === 'string');
+  const values: PolicyInput = { allowedDays };
+  for (const [name, value] of form) if (typeof value === 'string' && !(name in values)) values[name] = value;
+  return values;
+}

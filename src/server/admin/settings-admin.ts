@@ -4,10 +4,13 @@ import type { Db } from '../../../db/client.ts';
 import { siteSettings, slaPolicies } from '../../../db/schema.ts';
 import { getConfig } from '../../config.ts';
 import { NotFound } from '../errors.ts';
+import { policyOptions, type Option } from './components-admin.ts';
 
 export interface SettingsForm {
+  /** The form's fields as stored; the requireTotp box is 'on' or ''. */
   values: Record<string, string>;
   requireTotp: boolean;
+  policies: Option[];
   /** The hint under the public address: it says so when CANDOR_PUBLIC_URL overrides the field. */
   urlHint: string;
 }
@@ -18,6 +21,8 @@ export function publicUrlHint(fromEnvironment = getConfig().publicUrl): string {
   if (fromEnvironment === null) return URL_HINT;
   return `The server sets CANDOR_PUBLIC_URL=${fromEnvironment}, which wins over this field: feeds, the API and links use it. This value applies only if the variable is removed.`;
 }
+
+export const SETTINGS_FIELDS = ['name', 'url', 'timeZone', 'accentColor', 'historyDays', 'defaultSlaPolicy'] as const;
 
 export function getSettingsForm(db: Db): SettingsForm {
   const row = db.select().from(siteSettings).where(eq(siteSettings.id, 1)).get();
@@ -31,8 +36,10 @@ export function getSettingsForm(db: Db): SettingsForm {
       accentColor: row.accentColor,
       historyDays: String(row.historyDays),
       defaultSlaPolicy: policy?.publicId ?? '',
+      requireTotp: row.requireTotp ? 'on' : '',
     },
     requireTotp: row.requireTotp,
+    policies: policyOptions(db, 'None'),
     urlHint: publicUrlHint(),
   };
 }

@@ -3,7 +3,9 @@ import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { users } from '../../../db/schema.ts';
 import type { Role } from '../auth/staff.ts';
+import { changeRole, disableUser, enableUser, resetPassword, resetTotp } from '../commands/users.ts';
 import { NotFound } from '../errors.ts';
+import type { FormCall } from './handle-form.ts';
 
 export interface UserRow {
   publicId: string;
@@ -42,4 +44,32 @@ export function loadUser(db: Db, publicId: string): UserRow {
 /** For the first-start hint: is there anyone who could sign in yet? */
 export function countStaffAccounts(db: Db): number {
   return db.select({ n: count() }).from(users).get()?.n ?? 0;
+}
+
+export const OWNERS_ONLY = { role: 'owner', refusal: 'Only an owner can manage staff accounts.' } as const;
+
+export const ROLE_OPTIONS = [
+  { value: 'owner', label: 'Owner' },
+  { value: 'editor', label: 'Editor' },
+  { value: 'viewer', label: 'Viewer' },
+];
+
+export const NEW_USER_ROLE_OPTIONS = [
+  { value: 'editor', label: 'Editor — incidents, maintenance, components' },
+  { value: 'viewer', label: 'Viewer — read only' },
+  { value: 'owner', label: 'Owner — everything, including users and settings' },
+];
+
+export const ROLE_HELP: Record<Role, string> = { owner: 'everything, including users and settings', editor: 'incidents, maintenance, components', viewer: 'read only' };
+
+/** The user page's forms, one per intent: role, password, totp, disable, enable. */
+export async function runUserAction(form: FormCall): Promise<void> {
+  const { db, staff, now } = form;
+  const publicId = form.params.id ?? '';
+  if (form.intent === 'role') changeRole(db, staff, publicId, form.texts('role'), now);
+  else if (form.intent === 'disable') disableUser(db, staff, publicId, now);
+  else if (form.intent === 'enable') enableUser(db, staff, publicId, now);
+  else if (form.intent === 'password') await resetPassword(db, staff, publicId, form.texts('password'), now);
+  else if (form.intent === 'totp') resetTotp(db, staff, publicId, now);
+  else throw new NotFound('Unknown action.');
 }
