@@ -13,6 +13,8 @@ export interface ResponseIncident {
   impact: IncidentImpact;
   startedAt: number;
   firstUpdateAt: number | null;
+  /** When monitoring detected it (incidents opened from an alert); null otherwise. */
+  detectedAt?: number | null;
 }
 
 /**

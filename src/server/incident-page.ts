@@ -3,7 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { NotFound } from './errors.ts';
-import { findIncidentId, loadIncidentSummaries, loadUpdates, type IncidentSummary, type UpdateView } from './incidents.ts';
+import { findIncidentId, loadIncidentSummaries, loadUpdates, type Audience, type IncidentSummary, type UpdateView } from './incidents.ts';
 import { loadPublishedPostmortems, type PublishedPostmortem } from './postmortems.ts';
 import { loadSite, type Site } from './site.ts';
 
@@ -16,8 +16,8 @@ export interface IncidentPage {
   postmortem: Omit<PublishedPostmortem, 'bodyMd'> | null;
 }
 
-export function getIncidentPage(db: Db, publicId: string, now: number): IncidentPage {
-  const id = findIncidentId(db, publicId);
+export function getIncidentPage(db: Db, publicId: string, now: number, audience: Audience = 'public'): IncidentPage {
+  const id = findIncidentId(db, publicId, audience);
   const incident = id === null ? undefined : loadIncidentSummaries(db, [id], now)[0];
   if (id === null || !incident) throw new NotFound(`No incident ${publicId}`);
   const corrections = db

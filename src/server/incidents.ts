@@ -56,6 +56,8 @@ export interface IncidentSummary {
   detectionToFirstUpdateMs: number | null;
   /** The status page it was imported from, else null. */
   importedFrom: string | null;
+  /** An alert's draft, not yet published (only staff ever load one). */
+  draft: boolean;
   latestUpdate: UpdateView | null;
   components: AffectedComponent[];
   durations: TimelineDurations;
@@ -122,6 +124,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         detectedAt: row.detectedAt,
         detectionToFirstUpdateMs: row.detectedAt === null || firstUpdateAt === null ? null : Math.max(0, firstUpdateAt - row.detectedAt),
         importedFrom: row.importedFrom,
+        draft: row.draft,
         latestUpdate: own[0] ?? null,
         components: components.get(id) ?? [],
         recordedImpact:
@@ -231,11 +234,15 @@ function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, Affe
   return result;
 }
 
-export function findIncidentId(db: Db, publicId: string): number | null {
+/** Who is looking: the public sees what publicIncidentsWhere allows; staff also see drafts. */
+export type Audience = 'public' | 'staff';
+
+export function findIncidentId(db: Db, publicId: string, audience: Audience = 'public'): number | null {
+  const byId = eq(s.incidents.publicId, publicId);
   const row = db
     .select({ id: s.incidents.id })
     .from(s.incidents)
-    .where(publicIncidentsWhere(eq(s.incidents.publicId, publicId)))
+    .where(audience === 'staff' ? byId : publicIncidentsWhere(byId))
     .get();
   return row?.id ?? null;
 }

@@ -23,6 +23,7 @@ export function loadResponseIncidents(db: Db, window: Interval, componentId?: nu
       title: s.incidents.title,
       impact: s.incidents.impact,
       startedAt: s.incidents.startedAt,
+      detectedAt: s.incidents.detectedAt,
       // Aliased and qualified by hand: drizzle leaves column names bare in a single-table select,
       // and a bare "id" inside the subquery would mean the update's own id. As firstPublicUpdateAt:
       // publication (created_at), not the back-dated display time, and not before a draft's

@@ -24,7 +24,7 @@ export interface IncidentScreen extends IncidentPage {
 }
 
 export function getIncidentScreen(db: Db, publicId: string, now: number): IncidentScreen {
-  const page = getIncidentPage(db, publicId, now);
+  const page = getIncidentPage(db, publicId, now, 'staff');
   const { incident } = page;
   const open = new Map(
     incident.components.flatMap((c) => {

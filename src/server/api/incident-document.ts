@@ -4,6 +4,7 @@
 import type { Db } from '../../../db/client.ts';
 import { formatDuration, formatDurationLong, type Span } from '../../domain/durations.ts';
 import { getIncidentPage, type IncidentPage } from '../incident-page.ts';
+import type { Audience } from '../incidents.ts';
 import { loadPublishedPostmortems } from '../postmortems.ts';
 import { iso } from './status-api-objects.ts';
 
@@ -31,6 +32,7 @@ export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown
     /** The instant ongoing durations run up to; null when none is ongoing (the document is then stable). */
     as_of: d.failover.ongoing || d.customerImpact.ongoing ? iso(page.now) : null,
     recorded_impact: incident.recordedImpact,
+    ...(incident.draft ? { draft: true } : {}),
     imported_from: incident.importedFrom,
     timeline: {
       started_at: iso(incident.startedAt),
@@ -94,8 +96,8 @@ export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown
 export type IncidentDocument = ReturnType<typeof serialiseIncidentDocument>;
 
 /** Throws NotFound for an unknown or non-public incident. */
-export function getIncidentDocument(db: Db, publicId: string, now: number): IncidentDocument {
-  const page = getIncidentPage(db, publicId, now);
+export function getIncidentDocument(db: Db, publicId: string, now: number, audience: Audience = 'public'): IncidentDocument {
+  const page = getIncidentPage(db, publicId, now, audience);
   const markdown = page.postmortem ? (loadPublishedPostmortems(db, [page.incident.id]).get(page.incident.id)?.bodyMd ?? null) : null;
   return serialiseIncidentDocument(page, markdown);
 }

@@ -85,6 +85,8 @@ export function serialiseUptimeDocument(page: UptimePage) {
         first_update_at: o.incident.firstUpdateAt === null ? null : iso(o.incident.firstUpdateAt),
         target_ms: o.targetMs,
         time_to_first_update_ms: o.timeToFirstUpdateMs,
+        detected_at: o.incident.detectedAt == null ? null : iso(o.incident.detectedAt),
+        detection_to_first_update_ms: o.incident.detectedAt == null || o.incident.firstUpdateAt === null ? null : Math.max(0, o.incident.firstUpdateAt - o.incident.detectedAt),
         state: o.state,
       })),
     },

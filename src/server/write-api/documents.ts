@@ -12,7 +12,8 @@ import type { ApiCaller } from './caller.ts';
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export const incidentDocument = getIncidentDocument;
+/** Staff's view: an alert's draft too (marked `draft: true`). */
+export const incidentDocument = (db: Db, publicId: string, now: number) => getIncidentDocument(db, publicId, now, 'staff');
 
 export function maintenanceDocument(db: Db, publicId: string, now: number) {
   const { site, maintenance: m, compliance } = getMaintenancePage(db, publicId, now);

@@ -142,6 +142,7 @@ describe('serialiseIncident', () => {
     detectedAt: null,
     detectionToFirstUpdateMs: null,
     importedFrom: null,
+    draft: false,
     latestUpdate: null,
     components: [{ id: 1, publicId: 'comp00000001', slug: 'c1', name: 'Component 1', worst: 'major_outage', periods: [] }],
     durations: { failover: { ms: 0, ongoing: false }, customerImpact: { ms: 0, ongoing: true }, impactAfterFailover: null, timeToFirstUpdate: 0 },

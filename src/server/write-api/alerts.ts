@@ -1,0 +1,66 @@
+// Admin API for alert drafts: alert sources (create with their token, list), the drafts waiting
+// for staff with their private notes, and the one-click publication.
+import { asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import * as s from '../../../db/schema.ts';
+import { iso } from '../api/status-api-objects.ts';
+import { createAlertSource, createAlertSourceInput, type AlertRule, type CreateAlertSourceInput } from '../commands/alert-sources.ts';
+import { publishDraftIncident } from '../commands/publish-draft-incident.ts';
+import { parseProposals } from '../commands/receive-alerts.ts';
+import { incidentDocument } from './documents.ts';
+import { apiRoute } from './endpoint.ts';
+
+function alertSourceDocument(row: typeof s.alertSources.$inferSelect) {
+  return {
+    id: row.publicId,
+    slug: row.slug,
+    name: row.name,
+    kind: row.kind,
+    url_path: `/api/alerts/${row.slug}`,
+    rules: (JSON.parse(row.rules) as AlertRule[]).map((r) => ({ label: r.label, value: r.value, component_id: r.componentId, level: r.level })),
+    created_at: iso(row.createdAt),
+  };
+}
+
+export const listAlertSourcesRoute = apiRoute({
+  scopes: ['read', 'config:write'],
+  run: ({ db }) => ({ body: { alert_sources: db.select().from(s.alertSources).orderBy(asc(s.alertSources.id)).all().map(alertSourceDocument) } }),
+});
+
+export const createAlertSourceRoute = apiRoute<CreateAlertSourceInput>({
+  scopes: ['config:write'],
+  body: { schema: createAlertSourceInput },
+  run: ({ db, caller, input, now }) => {
+    const { publicId, token } = createAlertSource(db, caller.authority, input, now);
+    const row = db.select().from(s.alertSources).where(eq(s.alertSources.publicId, publicId)).get()!;
+    // The token is shown this once; only its hash is kept.
+    return { status: 201, body: { alert_source: alertSourceDocument(row), token } };
+  },
+});
+
+/** Drafts newest first, each with its proposed levels and private notes. */
+export function listDrafts(db: Db, now: number) {
+  const drafts = db.select().from(s.incidents).where(eq(s.incidents.draft, true)).orderBy(desc(s.incidents.createdAt)).all();
+  const notes = drafts.length
+    ? db.select().from(s.incidentNotes).where(inArray(s.incidentNotes.incidentId, drafts.map((d) => d.id))).orderBy(asc(s.incidentNotes.at), asc(s.incidentNotes.id)).all()
+    : [];
+  return drafts.map((d) => ({
+    incident: incidentDocument(db, d.publicId, now),
+    proposed_components: parseProposals(d.proposedComponents).map((p) => ({ component_id: p.componentId, level: p.level, from: iso(p.from), to: p.to === null ? null : iso(p.to) })),
+    notes: notes.filter((n) => n.incidentId === d.id).map((n) => ({ body: n.body, at: iso(n.at) })),
+  }));
+}
+
+export const listDraftsRoute = apiRoute({
+  scopes: ['read', 'incidents:write'],
+  run: ({ db, now }) => ({ body: { drafts: listDrafts(db, now) } }),
+});
+
+export const publishDraftRoute = apiRoute({
+  scopes: ['incidents:write'],
+  body: { schema: createAlertSourceInput.pick({}) },
+  run: ({ db, caller, params, now }) => {
+    publishDraftIncident(db, caller.authority, params.id ?? '', {}, now);
+    return { body: { incident: incidentDocument(db, params.id ?? '', now) } };
+  },
+});
