@@ -23,6 +23,8 @@ export const siteSettings = sqliteTable(
     defaultSlaPolicyId: integer('default_sla_policy_id').references(() => slaPolicies.id),
     /** Owners may require every staff account to use a second factor (TOTP). */
     requireTotp: integer('require_totp', { mode: 'boolean' }).notNull().default(false),
+    /** Subscribers get a reminder this many minutes before a maintenance window starts; 0 = none. */
+    maintenanceReminderMinutes: integer('maintenance_reminder_minutes').notNull().default(60),
     // Bumped in the same transaction as every write; caches key on it.
     dataVersion: integer('data_version').notNull().default(1),
     ...stamps,
@@ -435,4 +437,136 @@ export const incidentNotes = sqliteTable(
     createdAt: ms('created_at').notNull(),
   },
   (t) => [index('incident_notes_incident').on(t.incidentId, t.at)],
+);
+
+// ——— Notifications: subscribers, what was published, and the outbox that delivers it ———
+
+export const SUBSCRIBER_CHANNELS = ['email', 'webhook', 'slack', 'teams', 'discord'] as const;
+
+/**
+ * Someone (or something) told about incidents and maintenance: an email address, a signed
+ * webhook, or a chat product's incoming webhook. Removing a subscriber deletes the row (and its
+ * pending deliveries): addresses are personal data.
+ */
+export const subscribers = sqliteTable(
+  'subscribers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: publicId(),
+    channel: text('channel', { enum: SUBSCRIBER_CHANNELS }).notNull(),
+    /** The address mail goes to; for webhooks the contact told about failures. Lower-cased. */
+    email: text('email'),
+    /** Webhook and chat destinations: where the POST goes. */
+    url: text('url'),
+    /** Standard Webhooks secret (`whsec_…`): needed in the clear to sign every delivery. */
+    secret: text('secret'),
+    /** Staff label for chat destinations ("#incidents on Slack"). */
+    label: text('label'),
+    /** True: every incident and maintenance; false: only those touching subscriber_components. */
+    allComponents: integer('all_components', { mode: 'boolean' }).notNull().default(true),
+    /** SHA-256 of the pending confirmation token; null once confirmed. */
+    confirmTokenHash: text('confirm_token_hash').unique(),
+    confirmExpiresAt: ms('confirm_expires_at'),
+    confirmedAt: ms('confirmed_at'),
+    /** Last confirmation mail queued, for the one-per-10-minutes limit. */
+    confirmationSentAt: ms('confirmation_sent_at'),
+    /**
+     * The capability in every message's manage and one-click unsubscribe links. Kept in the clear
+     * because each outgoing message must carry it; it grants only managing this one subscription.
+     */
+    manageToken: text('manage_token').notNull().unique(),
+    /** Set when deliveries kept failing for 24 h (webhooks, chat); staff see why. */
+    disabledAt: ms('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    /** 'public' (the form), 'staff', 'api' or 'demo' (never sent to). */
+    source: text('source').notNull(),
+    ...stamps,
+  },
+  (t) => [
+    index('subscribers_channel').on(t.channel, t.confirmedAt),
+    uniqueIndex('subscribers_channel_email').on(t.channel, t.email).where(sql`${t.channel} = 'email'`),
+  ],
+);
+
+export const subscriberComponents = sqliteTable(
+  'subscriber_components',
+  {
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    componentId: integer('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.subscriberId, t.componentId] }), index('subscriber_components_component').on(t.componentId)],
+);
+
+/** One public event worth telling subscribers about, with the content snapshot every channel renders. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: publicId(),
+    /** e.g. 'incident.opened', 'incident.updated', 'maintenance.reminder'. */
+    event: text('event').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id, { onDelete: 'set null' }),
+    maintenanceId: integer('maintenance_id').references(() => maintenances.id, { onDelete: 'set null' }),
+    subject: text('subject').notNull(),
+    /** JSON: the NotificationContent (src/server/notify/content.ts) frozen when it was published. */
+    content: text('content').notNull(),
+    recipients: integer('recipients').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('notifications_created').on(t.createdAt), index('notifications_incident').on(t.incidentId)],
+);
+
+/**
+ * The outbox: one row per message to send, written in the same transaction as what caused it.
+ * `kind` picks the sender (email, webhook, slack, teams, discord, confirmation, …), so other side
+ * effects that leave the process can use the same worker.
+ */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Idempotency key: the webhook-id and the Message-ID's local part; stable across retries. */
+    key: text('key').notNull().unique(),
+    kind: text('kind').notNull(),
+    notificationId: integer('notification_id').references(() => notifications.id, { onDelete: 'cascade' }),
+    subscriberId: integer('subscriber_id').references(() => subscribers.id, { onDelete: 'cascade' }),
+    /** JSON for kinds that carry their own content (confirmation mails, purges); else null. */
+    payload: text('payload'),
+    status: text('status', { enum: ['pending', 'delivered', 'failed', 'cancelled'] }).notNull().default('pending'),
+    /** First moment it may be sent (a reminder waits for its time); retries give up 24 h after it. */
+    dueAt: ms('due_at').notNull(),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    /** A worker holds the row until then; after a crash the lease runs out and it is sent again. */
+    leaseUntil: ms('lease_until'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    deliveredAt: ms('delivered_at'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [
+    index('deliveries_due').on(t.status, t.nextAttemptAt),
+    index('deliveries_notification').on(t.notificationId, t.status),
+    index('deliveries_subscriber').on(t.subscriberId, t.id),
+  ],
+);
+
+/** Every try, kept for the workspace's delivery view. */
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    at: ms('at').notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    /** The receiver's answer ("250 2.0.0 queued", "HTTP 500") or the error. */
+    result: text('result').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('delivery_attempts_delivery').on(t.deliveryId, t.at)],
 );

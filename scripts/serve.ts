@@ -18,6 +18,7 @@ import { createFrontServer, loadAssets, renderThrough, type NodeHandler } from '
 import { RenderedCache } from '../src/server/http/rendered-cache.ts';
 import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
+import { startDeliveryWorker } from '../src/server/notify/start-worker.ts';
 import { hasServerFlags, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,6 +118,9 @@ try {
 }
 log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first render of / took ${warmedMs} ms)`);
 
+// Subscriber notifications go out from here, never from a request.
+const worker = startDeliveryWorker(config);
+
 const metricsServer = config.metrics.port === null ? null : serveMetrics(telemetry.metrics);
 if (metricsServer) {
   try {
@@ -154,6 +158,8 @@ function stop(signal: NodeJS.Signals): void {
   const servers = [server, ...(metricsServer ? [metricsServer] : [])];
   // Idle keep-alive connections are closed now, the others as soon as their response is sent.
   const closing = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+  // Messages in flight are recorded before the process ends, so none is sent twice after a restart.
+  closing.push(worker.stop().catch((error: Error) => log.error({ err: error.message }, 'stopping notification delivery failed')));
   for (const s of servers) s.closeIdleConnections();
   const sweep = setInterval(() => servers.forEach((s) => s.closeIdleConnections()), 50);
   const overdue = setTimeout(() => {

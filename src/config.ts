@@ -35,6 +35,15 @@ export interface Config {
    * to it (wal_autocheckpoint = 0), as Litestream advises, so the two never race for the WAL.
    */
   litestream: boolean;
+  /** Outgoing mail server (`smtp://user:pass@host:587`, `smtps://…`); null switches email subscriptions off. */
+  smtpUrl: string | null;
+  /** The From address of subscriber mail. */
+  mailFrom: string;
+  /**
+   * Let webhooks and chat destinations reach loopback, private and link-local addresses. Off by
+   * default so a subscriber cannot make Candor probe the network it runs in.
+   */
+  webhookAllowPrivate: boolean;
 }
 
 function readBoolean(name: string, fallback: boolean): boolean {
@@ -85,6 +94,19 @@ function readPort(name: string): number | null {
   return port;
 }
 
+function readSmtpUrl(): string | null {
+  const raw = process.env.CANDOR_SMTP_URL;
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('CANDOR_SMTP_URL must be a URL such as smtp://user:pass@host:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('CANDOR_SMTP_URL must start with smtp:// or smtps://');
+  return raw;
+}
+
 let cached: Config | undefined;
 
 export function getConfig(): Config {
@@ -101,6 +123,9 @@ export function getConfig(): Config {
     logLevel: readLogLevel(),
     metrics: { onSitePort: readBoolean('CANDOR_METRICS', false), port: readPort('CANDOR_METRICS_PORT') },
     litestream: readBoolean('CANDOR_LITESTREAM', false),
+    smtpUrl: readSmtpUrl(),
+    mailFrom: process.env.CANDOR_MAIL_FROM || 'Candor <status@localhost>',
+    webhookAllowPrivate: readBoolean('CANDOR_WEBHOOK_ALLOW_PRIVATE', false),
   };
   return cached;
 }

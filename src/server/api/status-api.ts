@@ -132,3 +132,21 @@ export function getMaintenancesDocument(db: Db, now: number, which: 'all' | 'upc
   const basis = loadBasis(db, now);
   return { page: basis.page, scheduled_maintenances: maintenancesOf(db, basis, which) };
 }
+
+/** One incident as the standard API shows it, with the page and its status: a notification's webhook body. */
+export function getIncidentApiObject(db: Db, incidentId: number, now: number) {
+  const basis = loadBasis(db, now);
+  const [summary] = loadIncidentSummaries(db, [incidentId], now);
+  if (!summary) return null;
+  const updates = loadUpdates(db, [incidentId]).get(incidentId) ?? [];
+  const incident = serialiseIncident(summary, updates, basis.componentsById, basis.site);
+  return { site: basis.site, page: basis.page, status: basis.status, summary, updates, incident };
+}
+
+/** One maintenance window as the standard API shows it, with the page and its status. */
+export function getMaintenanceApiObject(db: Db, maintenanceId: number, now: number) {
+  const basis = loadBasis(db, now);
+  const [summary] = loadMaintenanceSummaries(db, [maintenanceId]);
+  if (!summary) return null;
+  return { site: basis.site, page: basis.page, status: basis.status, summary, maintenance: serialiseMaintenance(summary, basis.componentsById, basis.site) };
+}

@@ -6,11 +6,14 @@ import * as s from '../../../db/schema.ts';
 import type { Db } from '../../../db/client.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
-import { markdown, parseInput, renderBody } from './input.ts';
+import { markdown, notify, parseInput, renderBody } from './input.ts';
+import { publishIncidentNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 
 export const editIncidentUpdateInput = z.object({
   message: markdown('Write the corrected text; an update cannot be empty.'),
+  /** Off by default: fixing a typo should not mail everyone again. */
+  notify: notify.default(false),
 });
 
 export type EditIncidentUpdateInput = z.input<typeof editIncidentUpdateInput>;
@@ -41,6 +44,7 @@ export function editIncidentUpdate(
       before: { bodyMd: update.bodyMd },
       after: { bodyMd: body.bodyMd },
     });
+    if (data.notify) publishIncidentNotice(db, { event: 'incident.update_edited', incidentId: update.incidentId, updatePublicId: update.publicId }, now);
     return { publicId: update.publicId };
   });
 }

@@ -61,3 +61,6 @@ export const incidentLevel = z.enum(['degraded_performance', 'partial_outage', '
 export function renderBody(source: string): { bodyMd: string; bodyHtml: string } {
   return { bodyMd: source, bodyHtml: renderMarkdown(source) };
 }
+
+/** "Notify subscribers" (the write API's `notify`): on unless staff untick it. */
+export const notify = z.boolean({ error: 'Say true or false: tell subscribers or not.' }).default(true);

@@ -8,15 +8,18 @@ import type { MaintenanceStatus } from '../../domain/status.ts';
 import type { Db } from '../../../db/client.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
-import { markdown, parseInput, renderBody } from './input.ts';
+import { markdown, notify, parseInput, renderBody } from './input.ts';
+import { cancelPendingReminders, publishMaintenanceNotice, type MaintenanceNotice } from '../notify/publish.ts';
 import { runCommand, type Tx } from './run-command.ts';
 
 export const maintenanceStepInput = z.object({
   /** Shown to customers; each step has a plain default. */
   message: markdown('Write a message or leave the default.').optional(),
+  notify,
 });
 export const maintenanceUpdateInput = z.object({
   message: markdown('Write the update customers will read.'),
+  notify,
 });
 
 export type MaintenanceStepInput = z.input<typeof maintenanceStepInput>;
@@ -33,6 +36,7 @@ const REFUSALS: Record<MaintenanceStatus, string> = {
 
 interface Step {
   action: string;
+  event: MaintenanceNotice['event'];
   from: MaintenanceStatus[];
   to: MaintenanceStatus;
   defaultMessage: string;
@@ -43,15 +47,18 @@ interface Step {
 
 function runStep(db: Db, authority: Authority, publicId: string, step: Step, input: MaintenanceStepInput, now: number): void {
   requireEditor(authority);
-  const { message } = parseInput(maintenanceStepInput, input);
+  const { message, notify } = parseInput(maintenanceStepInput, input);
   runCommand(db, authority.actor, now, ({ tx, audit }) => {
     const row = tx.select().from(s.maintenances).where(eq(s.maintenances.publicId, publicId)).get();
     if (!row) throw new NotFound(`No maintenance ${publicId}`);
     if (!step.from.includes(row.status)) throw new Conflict(step.refusals?.[row.status] ?? REFUSALS[row.status]);
     const changes = { ...step.apply(tx, row, now), status: step.to, updatedAt: now };
     tx.update(s.maintenances).set(changes).where(eq(s.maintenances.id, row.id)).run();
-    insertMaintenanceUpdate(tx, row.id, step.to, message ?? step.defaultMessage, authority, now);
+    const updatePublicId = insertMaintenanceUpdate(tx, row.id, step.to, message ?? step.defaultMessage, authority, now);
     audit({ action: step.action, entityType: 'maintenance', entityId: row.publicId, before: { status: row.status }, after: changes });
+    // Once a window has started or was called off, its reminder would be wrong.
+    cancelPendingReminders(db, row.id);
+    if (notify) publishMaintenanceNotice(db, { event: step.event, maintenanceId: row.id, updatePublicId }, now);
   });
 }
 
@@ -67,6 +74,7 @@ export function insertMaintenanceUpdate(tx: Tx, maintenanceId: number, status: M
 export function startMaintenance(db: Db, authority: Authority, publicId: string, input: MaintenanceStepInput, now: number): void {
   runStep(db, authority, publicId, {
     action: 'maintenance.start',
+    event: 'maintenance.started',
     from: ['scheduled'],
     to: 'in_progress',
     defaultMessage: 'The maintenance has started.',
@@ -85,6 +93,7 @@ export function startMaintenance(db: Db, authority: Authority, publicId: string,
 export function verifyMaintenance(db: Db, authority: Authority, publicId: string, input: MaintenanceStepInput, now: number): void {
   runStep(db, authority, publicId, {
     action: 'maintenance.verify',
+    event: 'maintenance.verifying',
     from: ['in_progress'],
     to: 'verifying',
     defaultMessage: 'The work is done; we are verifying that everything works as expected.',
@@ -95,6 +104,7 @@ export function verifyMaintenance(db: Db, authority: Authority, publicId: string
 export function completeMaintenance(db: Db, authority: Authority, publicId: string, input: MaintenanceStepInput, now: number): void {
   runStep(db, authority, publicId, {
     action: 'maintenance.complete',
+    event: 'maintenance.completed',
     from: ['in_progress', 'verifying'],
     to: 'completed',
     defaultMessage: 'The maintenance is complete.',
@@ -111,6 +121,7 @@ export function completeMaintenance(db: Db, authority: Authority, publicId: stri
 export function cancelMaintenance(db: Db, authority: Authority, publicId: string, input: MaintenanceStepInput, now: number): void {
   runStep(db, authority, publicId, {
     action: 'maintenance.cancel',
+    event: 'maintenance.cancelled',
     from: ['scheduled'],
     to: 'cancelled',
     defaultMessage: 'This maintenance has been cancelled.',
@@ -124,13 +135,14 @@ export function cancelMaintenance(db: Db, authority: Authority, publicId: string
 
 export function postMaintenanceUpdate(db: Db, authority: Authority, publicId: string, input: MaintenanceUpdateInput, now: number): { publicId: string } {
   requireEditor(authority);
-  const { message } = parseInput(maintenanceUpdateInput, input);
+  const { message, notify } = parseInput(maintenanceUpdateInput, input);
   return runCommand(db, authority.actor, now, ({ tx, audit }) => {
     const row = tx.select().from(s.maintenances).where(eq(s.maintenances.publicId, publicId)).get();
     if (!row) throw new NotFound(`No maintenance ${publicId}`);
     const updateId = insertMaintenanceUpdate(tx, row.id, row.status, message, authority, now);
     tx.update(s.maintenances).set({ updatedAt: now }).where(eq(s.maintenances.id, row.id)).run();
     audit({ action: 'maintenance.update', entityType: 'maintenance', entityId: row.publicId, after: { update: updateId, status: row.status } });
+    if (notify) publishMaintenanceNotice(db, { event: 'maintenance.updated', maintenanceId: row.id, updatePublicId: updateId }, now);
     return { publicId: updateId };
   });
 }

@@ -8,7 +8,8 @@ import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findComponents, openPeriod } from './incident-records.ts';
-import { incidentLevel, instant, markdown, parseInput, renderBody, title } from './input.ts';
+import { incidentLevel, instant, markdown, notify, parseInput, renderBody, title } from './input.ts';
+import { publishIncidentNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 
 export const openIncidentInput = z.object({
@@ -26,6 +27,7 @@ export const openIncidentInput = z.object({
    * shows when it was recorded too; time to first update counts from publication, i.e. now.
    */
   displayAt: instant('Enter when this first message is about, or leave it empty for now.').optional(),
+  notify,
 });
 
 export type OpenIncidentInput = z.input<typeof openIncidentInput>;
@@ -64,10 +66,11 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
       })
       .returning({ id: s.incidents.id })
       .get();
+    const updatePublicId = newPublicId();
     const update = tx
       .insert(s.incidentUpdates)
       .values({
-        publicId: newPublicId(),
+        publicId: updatePublicId,
         incidentId: incident.id,
         kind: 'update',
         status: data.status,
@@ -100,6 +103,7 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
         recordedAt: now,
       },
     });
+    if (data.notify) publishIncidentNotice(db, { event: 'incident.opened', incidentId: incident.id, updatePublicId }, now);
     return { id: incident.id, publicId };
   });
 }

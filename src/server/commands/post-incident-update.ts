@@ -21,7 +21,8 @@ import {
   type IncidentRow,
   type PeriodRecord,
 } from './incident-records.ts';
-import { confirmation, incidentLevel, instant, markdown, parseInput, renderBody } from './input.ts';
+import { confirmation, incidentLevel, instant, markdown, notify, parseInput, renderBody } from './input.ts';
+import { publishIncidentNotice, type IncidentNotice } from '../notify/publish.ts';
 import { runCommand, type Tx } from './run-command.ts';
 
 export const postIncidentUpdateInput = z.object({
@@ -45,6 +46,7 @@ export const postIncidentUpdateInput = z.object({
    * when it was recorded too, and time to first update still counts from publication (now).
    */
   displayAt: instant('Enter when this happened, or leave it empty for now.').optional(),
+  notify,
 });
 
 export type PostIncidentUpdateInput = z.input<typeof postIncidentUpdateInput>;
@@ -109,8 +111,18 @@ export function postIncidentUpdate(
       // Both times: what the update is about, and when it was recorded (the audit entry's own time).
       after: { ...after, update: publicId, kind: data.kind, componentChanges: plan.announced, displayAt: at, recordedAt: now },
     });
+    if (data.notify) publishIncidentNotice(db, { event: updateEvent(data), incidentId: incident.id, updatePublicId: publicId }, now);
     return { publicId };
   });
+}
+
+/** What subscribers are told this update is: the most telling of its kind and its ticks. */
+function updateEvent(data: Data): IncidentNotice['event'] {
+  if (data.kind === 'apology') return 'incident.apology';
+  if (data.kind === 'correction') return 'incident.correction';
+  if (data.customersRestored) return 'incident.customers_restored';
+  if (data.failoverComplete) return 'incident.failover_complete';
+  return 'incident.updated';
 }
 
 function checkStatus(incident: IncidentRow, data: Data): void {

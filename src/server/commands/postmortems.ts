@@ -7,11 +7,14 @@ import type { Db } from '../../../db/client.ts';
 import { Conflict } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findIncident } from './incident-records.ts';
-import { markdown, parseInput, renderBody } from './input.ts';
+import { markdown, notify, parseInput, renderBody } from './input.ts';
+import { publishIncidentNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 
 export const postmortemInput = z.object({
   body: markdown('Write the post-mortem; it cannot be empty.'),
+  /** Publishing tells subscribers the first time; later corrections of the text do not. */
+  notify,
 });
 
 export type PostmortemInput = z.input<typeof postmortemInput>;
@@ -72,5 +75,8 @@ export function publishPostmortem(db: Db, authority: Authority, incidentPublicId
       before: existing ? { status: existing.status, bodyMd: existing.bodyMd } : undefined,
       after: { status: 'published', publishedAt, bodyMd: body.bodyMd },
     });
+    if (data.notify && existing?.status !== 'published') {
+      publishIncidentNotice(db, { event: 'incident.postmortem_published', incidentId: incident.id }, now);
+    }
   });
 }

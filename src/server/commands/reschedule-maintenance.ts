@@ -12,7 +12,8 @@ import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { loadSite } from '../site.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findComponents } from './incident-records.ts';
-import { confirmation, instant, markdown, parseInput, title } from './input.ts';
+import { confirmation, instant, markdown, notify, parseInput, title } from './input.ts';
+import { cancelPendingReminders, publishMaintenanceNotice, scheduleMaintenanceReminder } from '../notify/publish.ts';
 import { insertMaintenanceUpdate } from './maintenance-progress.ts';
 import { maintenancePolicyWarnings, type PolicyWarning } from './maintenance-warnings.ts';
 import { runCommand, type Tx } from './run-command.ts';
@@ -30,6 +31,7 @@ export const rescheduleMaintenanceInput = z.object({
   /** Absent: a plain line saying from which window to which. */
   message: markdown('Write a message or leave the default.').optional(),
   confirmPolicyWarnings: confirmation,
+  notify,
 });
 
 export type RescheduleMaintenanceInput = z.input<typeof rescheduleMaintenanceInput>;
@@ -147,6 +149,11 @@ export function rescheduleMaintenance(
         policyWarningsAccepted: warnings.map((w) => w.problem),
       },
     });
+    cancelPendingReminders(db, row.id);
+    if (data.notify) {
+      publishMaintenanceNotice(db, { event: 'maintenance.rescheduled', maintenanceId: row.id, updatePublicId: updateId }, now);
+      scheduleMaintenanceReminder(db, row.id, data.scheduledStart, now);
+    }
     return { saved: true, publicId: row.publicId, updateId, warnings };
   });
 }

@@ -9,12 +9,14 @@ import type { Db } from '../../../db/client.ts';
 import { Conflict } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findIncident, loadIncidentPeriods } from './incident-records.ts';
-import { confirmation, markdown, parseInput, renderBody } from './input.ts';
+import { confirmation, markdown, notify, parseInput, renderBody } from './input.ts';
+import { publishIncidentNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 
 export const resolveIncidentInput = z.object({
   message: markdown('Write the closing message customers will read.'),
   verifiedEndToEnd: confirmation,
+  notify,
 });
 
 const UNVERIFIED =
@@ -59,6 +61,7 @@ export function resolveIncident(
       before: { status: incident.status, resolvedAt: null },
       after: { status: 'resolved', resolvedAt: now, update: publicId, verifiedEndToEnd: true },
     });
+    if (data.notify) publishIncidentNotice(db, { event: 'incident.resolved', incidentId: incident.id, updatePublicId: publicId }, now);
     return { publicId };
   });
 }

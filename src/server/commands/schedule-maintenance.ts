@@ -8,7 +8,8 @@ import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findComponents } from './incident-records.ts';
-import { confirmation, instant, markdown, parseInput, title } from './input.ts';
+import { confirmation, instant, markdown, notify, parseInput, title } from './input.ts';
+import { publishMaintenanceNotice, scheduleMaintenanceReminder } from '../notify/publish.ts';
 import { insertMaintenanceUpdate } from './maintenance-progress.ts';
 import { maintenancePolicyWarnings, type PolicyWarning } from './maintenance-warnings.ts';
 import { runCommand } from './run-command.ts';
@@ -22,6 +23,7 @@ export const scheduleMaintenanceInput = z.object({
     .min(1, 'Choose the components that will be under maintenance.'),
   message: markdown('Tell customers what will happen and what they will notice.'),
   confirmPolicyWarnings: confirmation,
+  notify,
 });
 
 export type ScheduleMaintenanceInput = z.input<typeof scheduleMaintenanceInput>;
@@ -57,7 +59,7 @@ export function scheduleMaintenance(db: Db, authority: Authority, input: Schedul
       .returning({ id: s.maintenances.id })
       .get();
     for (const ref of refs.values()) tx.insert(s.maintenanceComponents).values({ maintenanceId: row.id, componentId: ref.id }).run();
-    insertMaintenanceUpdate(tx, row.id, 'scheduled', data.message, authority, now);
+    const updatePublicId = insertMaintenanceUpdate(tx, row.id, 'scheduled', data.message, authority, now);
     audit({
       action: 'maintenance.schedule',
       entityType: 'maintenance',
@@ -71,6 +73,10 @@ export function scheduleMaintenance(db: Db, authority: Authority, input: Schedul
         policyWarningsAccepted: warnings.map((w) => w.problem),
       },
     });
+    if (data.notify) {
+      publishMaintenanceNotice(db, { event: 'maintenance.scheduled', maintenanceId: row.id, updatePublicId }, now);
+      scheduleMaintenanceReminder(db, row.id, data.scheduledStart, now);
+    }
     return { saved: true, publicId, warnings };
   });
 }

@@ -77,9 +77,9 @@ export const putPostmortemRoute = apiRoute<z.input<typeof postmortemRequest>>({
   body: { schema: postmortemRequest },
   run: ({ db, caller, params, input, now }) => {
     // Both fields checked at once, so a client hears every mistake in one answer.
-    const { status, body } = parseInput(postmortemRequest, input);
+    const { status, body, notify } = parseInput(postmortemRequest, input);
     if (status === 'draft') savePostmortemDraft(db, caller.authority, id(params), { body }, now);
-    else publishPostmortem(db, caller.authority, id(params), { body }, now);
+    else publishPostmortem(db, caller.authority, id(params), { body, notify }, now);
     return { body: { postmortem: { status }, incident: incidentDocument(db, id(params), now) } };
   },
 });

@@ -1,0 +1,22 @@
+// The senders a running Candor has: email only when an SMTP server is configured.
+import type { Config } from '../../../config.ts';
+import type { Sender } from '../worker.ts';
+import { createChatSender } from './chat.ts';
+import { createEmailSender } from './email.ts';
+import { createWebhookSender } from './webhook.ts';
+
+export function createSenders(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'>, concurrency: number): Record<string, Sender> {
+  const web = { allowPrivate: config.webhookAllowPrivate };
+  const senders: Record<string, Sender> = {
+    webhook: createWebhookSender(web),
+    slack: createChatSender('slack', web),
+    teams: createChatSender('teams', web),
+    discord: createChatSender('discord', web),
+  };
+  if (config.smtpUrl) {
+    const email = createEmailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom, maxConnections: concurrency });
+    senders.email = email;
+    senders.confirmation = email;
+  }
+  return senders;
+}

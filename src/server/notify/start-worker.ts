@@ -1,0 +1,26 @@
+// Starts the delivery worker inside the serving process, on its own database connection.
+import Database from 'better-sqlite3';
+import type { Config } from '../../config.ts';
+import { OutboxStore } from './outbox.ts';
+import { createSenders } from './senders/index.ts';
+import { DeliveryWorker } from './worker.ts';
+
+/** Messages in flight at once, and SMTP connections in the pool. */
+export const DELIVERY_CONCURRENCY = 8;
+
+export function startDeliveryWorker(config: Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'>, pollMs = 500): DeliveryWorker {
+  const sqlite = new Database(config.databasePath, { fileMustExist: true });
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  if (!config.smtpUrl) console.log('Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
+  const worker = new DeliveryWorker({
+    store: new OutboxStore(sqlite),
+    senders: createSenders(config, DELIVERY_CONCURRENCY),
+    concurrency: DELIVERY_CONCURRENCY,
+    onStop: () => sqlite.close(),
+  });
+  worker.start(pollMs);
+  return worker;
+}
