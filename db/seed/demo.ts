@@ -7,6 +7,7 @@ import { newPublicId } from '../ids.ts';
 import { DAY, addIncident, addMaintenance, isoDate, type ComponentIds, type Ctx, type Slug, type Tx } from './build.ts';
 import { demoIncidents } from './demo-incidents.ts';
 import { demoMaintenances } from './demo-maintenance.ts';
+import { addDemoSubscribers } from './demo-subscribers.ts';
 
 export { FAILOVER_TITLE } from './demo-failover.ts';
 export const ONGOING_TITLE = 'Elevated latency on webhook deliveries';
@@ -47,6 +48,7 @@ export function seedDemo(db: Db, opts: SeedOptions): boolean {
     const ctx: Ctx = { tx, ids, render };
     for (const incident of demoIncidents(now)) addIncident(ctx, incident);
     for (const maintenance of demoMaintenances(now)) addMaintenance(ctx, maintenance);
+    addDemoSubscribers(tx, ids, now);
 
     tx.insert(s.auditLog)
       .values({ at: now, actorLabel: 'system', action: 'demo.seed', entityType: 'site', entityId: sitePublicId })

@@ -7,13 +7,14 @@ import { apiTokens, users } from '../../db/schema.ts';
 
 export const TOKEN_PREFIX = 'candor_';
 
-export const SCOPES = ['incidents:write', 'maintenance:write', 'config:write', 'read'] as const;
+export const SCOPES = ['incidents:write', 'maintenance:write', 'config:write', 'subscribers:write', 'read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_HELP: Record<Scope, string> = {
   'incidents:write': 'open and update incidents: updates, apologies, corrections, impact windows, resolve, post-mortems',
   'maintenance:write': 'schedule maintenance and move it through start, verify, complete, cancel; post updates',
   'config:write': 'set the site up: components, groups, SLA policies and site settings (acts with an owner\'s rights over them)',
+  'subscribers:write': 'list, add and remove subscribers, webhooks and chat destinations (their addresses are personal data)',
   read: 'read incidents, maintenance and the token itself (GET only)',
 };
 

@@ -41,7 +41,7 @@ describe('createApiToken', () => {
     expect(error).toBeInstanceOf(Invalid);
     expect(Object.keys(error.fields).sort()).toEqual(['name', 'scopes']);
     const unknown = thrown(() => createApiToken(t.db, OWNER, { name: 'X', scopes: ['admin' as never] }, NOW)) as Invalid;
-    expect(unknown.fields['scopes.0']).toMatch(/incidents:write, maintenance:write, config:write and read/);
+    expect(unknown.fields['scopes.0']).toMatch(/incidents:write, maintenance:write, config:write, subscribers:write and read/);
     expect(t.counts()).toEqual(before);
     expect(tokenRows()).toHaveLength(0);
   });

@@ -8,6 +8,8 @@ export interface MailSink {
   mails: ParsedMail[];
   /** Raw RCPT TO addresses, one per accepted message. */
   recipients: string[];
+  /** The Message-ID header of every accepted message, in order (duplicates kept). */
+  messageIds: string[];
   /** Answer the next `n` messages with a temporary failure (451). */
   failNext: (n: number) => void;
   close: () => Promise<void>;
@@ -16,6 +18,7 @@ export interface MailSink {
 export async function startMailSink(options: { parse?: boolean } = {}): Promise<MailSink> {
   const mails: ParsedMail[] = [];
   const recipients: string[] = [];
+  const messageIds: string[] = [];
   let failures = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -29,9 +32,13 @@ export async function startMailSink(options: { parse?: boolean } = {}): Promise<
         return;
       }
       if (options.parse === false) {
-        stream.resume();
+        let head = '';
+        stream.on('data', (chunk: Buffer) => {
+          if (head.length < 8192) head += chunk.toString('latin1');
+        });
         stream.on('end', () => {
           recipients.push(...session.envelope.rcptTo.map((r) => r.address));
+          messageIds.push(/^Message-ID:\s*(<[^>]+>)/im.exec(head)?.[1] ?? '');
           callback();
         });
         return;
@@ -39,6 +46,7 @@ export async function startMailSink(options: { parse?: boolean } = {}): Promise<
       simpleParser(stream)
         .then((mail) => {
           mails.push(mail);
+          messageIds.push(mail.messageId ?? '');
           recipients.push(...session.envelope.rcptTo.map((r) => r.address));
           callback();
         })
@@ -51,6 +59,7 @@ export async function startMailSink(options: { parse?: boolean } = {}): Promise<
     url: `smtp://127.0.0.1:${port}`,
     mails,
     recipients,
+    messageIds,
     failNext: (n) => {
       failures = n;
     },

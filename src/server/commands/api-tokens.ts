@@ -21,7 +21,7 @@ export const createApiTokenInput = z.object({
     .min(1, 'Name the token after the tool that will use it, e.g. "Pager bot".')
     .max(NAME_MAX_LENGTH, `Keep the name under ${NAME_MAX_LENGTH} characters.`),
   scopes: z
-    .array(z.enum(SCOPES, { error: 'Choose among incidents:write, maintenance:write, config:write and read.' }), { error: 'Choose at least one scope.' })
+    .array(z.enum(SCOPES, { error: 'Choose among incidents:write, maintenance:write, config:write, subscribers:write and read.' }), { error: 'Choose at least one scope.' })
     .min(1, 'Choose at least one scope: what may this tool do?'),
 });
 

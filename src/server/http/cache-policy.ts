@@ -3,7 +3,7 @@
 //
 // | class     | paths                                             | Cache-Control                                  |
 // |-----------|---------------------------------------------------|------------------------------------------------|
-// | private   | /admin…, /api/admin…                              | private, no-store                              |
+// | private   | /admin…, /api/admin…, /subscribe/… (token links)  | private, no-store                              |
 // | uncached  | /healthz, /metrics                                | no-store (a load balancer must see the truth)  |
 // | api       | /api/… (JSON)                                     | 15 s fresh, 30 s stale-while-revalidate        |
 // | feed      | .rss .atom .ics feeds, badge.svg                  | 30 s fresh, 60 s stale-while-revalidate        |
@@ -44,6 +44,8 @@ export const UNCACHEABLE = 'no-store';
 
 export function routeClassOf(pathname: string): RouteClass {
   if (pathname === '/admin' || pathname.startsWith('/admin') || pathname.startsWith('/api/admin')) return 'private';
+  // Confirm, manage and unsubscribe links carry a subscriber's token: never kept anywhere.
+  if (pathname.startsWith('/subscribe/')) return 'private';
   if (pathname === '/healthz' || pathname === '/metrics') return 'uncached';
   if (pathname.startsWith('/api/')) return 'api';
   if (/\.(rss|atom|ics)$/.test(pathname) || pathname.endsWith('/badge.svg')) return 'feed';

@@ -48,9 +48,15 @@ export function cacheKeyOf(url: string): string | null {
   return kept.length > 0 ? `${path}?${new URLSearchParams(kept)}` : path;
 }
 
-/** Paths never served from the shared cache: the workspace and the write API are per person. */
+/** Paths never served from the shared cache: the workspace, the write API and subscription links are per person. */
 export function isSharedPath(pathname: string): boolean {
-  return !(pathname === '/admin' || pathname.startsWith('/admin/') || pathname === '/api/admin' || pathname.startsWith('/api/admin/'));
+  return !(
+    pathname === '/admin' ||
+    pathname.startsWith('/admin/') ||
+    pathname === '/api/admin' ||
+    pathname.startsWith('/api/admin/') ||
+    pathname.startsWith('/subscribe/')
+  );
 }
 
 // --- rendering into bytes ----------------------------------------------------------------------

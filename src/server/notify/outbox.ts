@@ -57,6 +57,7 @@ export class OutboxStore {
   readonly #disable: Database.Statement;
   readonly #nextDue: Database.Statement;
   readonly #release: Database.Statement;
+  readonly #releaseAll: Database.Statement;
   readonly #sqlite: Database.Database;
 
   constructor(sqlite: Database.Database) {
@@ -98,6 +99,7 @@ export class OutboxStore {
       update subscribers set disabled_at = @at, disabled_reason = @reason, updated_at = @at
       where disabled_at is null and channel <> 'email' and id = (select subscriber_id from deliveries where id = @id)`);
     this.#release = sqlite.prepare(`update deliveries set lease_until = null where id in (select value from json_each(?)) and status = 'pending'`);
+    this.#releaseAll = sqlite.prepare(`update deliveries set lease_until = null where status = 'pending' and lease_until is not null`);
     this.#nextDue = sqlite.prepare(
       `select min(max(next_attempt_at, coalesce(lease_until, 0))) as at from deliveries where status = 'pending' and kind in (select value from json_each(?))`,
     ).pluck();
@@ -136,6 +138,14 @@ export class OutboxStore {
   /** Gives claimed rows back unsent. */
   release(ids: readonly number[]): void {
     this.#release.run(JSON.stringify(ids));
+  }
+
+  /**
+   * At start-up: leases held by a process that died are void. Only one process delivers from a
+   * database (the server), so whatever it held before it started again was never finished.
+   */
+  releaseAll(): number {
+    return this.#releaseAll.run().changes;
   }
 
   /** When the next pending delivery of these kinds falls due (null when none is pending). */

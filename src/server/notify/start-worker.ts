@@ -15,8 +15,10 @@ export function startDeliveryWorker(config: Pick<Config, 'databasePath' | 'smtpU
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   if (!config.smtpUrl) console.log('Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
+  const store = new OutboxStore(sqlite);
+  store.releaseAll();
   const worker = new DeliveryWorker({
-    store: new OutboxStore(sqlite),
+    store,
     senders: createSenders(config, DELIVERY_CONCURRENCY),
     concurrency: DELIVERY_CONCURRENCY,
     onStop: () => sqlite.close(),
