@@ -119,7 +119,7 @@ try {
 log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first render of / took ${warmedMs} ms)`);
 
 // Subscriber notifications go out from here, never from a request.
-const worker = startDeliveryWorker(config);
+const worker = startDeliveryWorker(config, (line) => log.info(line));
 
 const metricsServer = config.metrics.port === null ? null : serveMetrics(telemetry.metrics);
 if (metricsServer) {

@@ -8,13 +8,17 @@ import { DeliveryWorker } from './worker.ts';
 /** Messages in flight at once, and SMTP connections in the pool. */
 export const DELIVERY_CONCURRENCY = 8;
 
-export function startDeliveryWorker(config: Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'>, pollMs = 500): DeliveryWorker {
+export function startDeliveryWorker(
+  config: Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'>,
+  log: (line: string) => void = (line) => console.log(line),
+  pollMs = 500,
+): DeliveryWorker {
   const sqlite = new Database(config.databasePath, { fileMustExist: true });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  if (!config.smtpUrl) console.log('Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
+  if (!config.smtpUrl) log('Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
   const store = new OutboxStore(sqlite);
   store.releaseAll();
   const worker = new DeliveryWorker({
@@ -22,6 +26,7 @@ export function startDeliveryWorker(config: Pick<Config, 'databasePath' | 'smtpU
     senders: createSenders(config, DELIVERY_CONCURRENCY),
     concurrency: DELIVERY_CONCURRENCY,
     onStop: () => sqlite.close(),
+    log,
   });
   worker.start(pollMs);
   return worker;
