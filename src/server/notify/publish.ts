@@ -7,7 +7,7 @@ import type { Db } from '../../../db/client.ts';
 import { newPublicId } from '../../../db/ids.ts';
 import * as s from '../../../db/schema.ts';
 import { describeDurations } from '../../domain/notification-wording.ts';
-import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS, type ComponentStatus } from '../../domain/status.ts';
+import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS, worstStatus, type ComponentStatus } from '../../domain/status.ts';
 import { getIncidentApiObject, getMaintenanceApiObject } from '../api/status-api.ts';
 import type { ApiComponent } from '../api/status-api-objects.ts';
 import { describeWindow } from '../commands/reschedule-maintenance.ts';
@@ -31,8 +31,28 @@ export interface MaintenanceNotice {
   headline?: string;
 }
 
-const components = (list: readonly ApiComponent[]): NotifiedComponent[] =>
-  list.map((c) => ({ id: c.id, name: c.name, status: c.status, label: COMPONENT_STATUS_LABELS[c.status as ComponentStatus] }));
+/**
+ * Each component's level at `now`, counting periods that begin at this very instant (the read
+ * models look at [from, now), which misses a period the command just opened).
+ */
+function currentLevels(db: Db, publicIds: readonly string[], now: number): Map<string, ComponentStatus> {
+  const rows = db.all<{ id: string; level: ComponentStatus }>(sql`
+    select c.public_id as id, p.level from impact_periods p join components c on c.id = p.component_id
+    where c.public_id in (select value from json_each(${JSON.stringify(publicIds)}))
+      and p.started_at <= ${now} and (p.ended_at is null or p.ended_at > ${now})`);
+  const levels = new Map<string, ComponentStatus[]>();
+  for (const r of rows) levels.set(r.id, [...(levels.get(r.id) ?? []), r.level]);
+  return new Map(publicIds.map((id) => [id, worstStatus(levels.get(id) ?? [])]));
+}
+
+/** The components with their level now, in the API objects too. */
+function withCurrentLevels(db: Db, list: ApiComponent[], now: number): NotifiedComponent[] {
+  const levels = currentLevels(db, list.map((c) => c.id), now);
+  return list.map((c) => {
+    c.status = levels.get(c.id) ?? c.status;
+    return { id: c.id, name: c.name, status: c.status, label: COMPONENT_STATUS_LABELS[c.status] };
+  });
+}
 
 export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: number): number {
   const found = getIncidentApiObject(db, notice.incidentId, now);
@@ -58,7 +78,7 @@ export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: numbe
     bodyMd: postmortem?.bodyMd ?? update?.bodyMd ?? '',
     bodyHtml: postmortem?.bodyHtml ?? update?.bodyHtml ?? '',
     url: incident.shortlink,
-    components: components(incident.components),
+    components: withCurrentLevels(db, incident.components, now),
     facts: [`Started ${formatInstant(summary.startedAt, site.timeZone, 'datetime')}.`, ...describeDurations(d, summary.mitigatedAt !== null)],
     at: now,
     webhook: {
@@ -92,7 +112,7 @@ export function publishMaintenanceNotice(db: Db, notice: MaintenanceNotice, now:
     bodyMd: update?.bodyMd ?? '',
     bodyHtml: update?.bodyHtml ?? '',
     url: maintenance.shortlink,
-    components: components(maintenance.components),
+    components: withCurrentLevels(db, maintenance.components, now),
     facts: [`Window: ${window}.`],
     at: notice.dueAt ?? now,
     webhook: {

@@ -94,7 +94,7 @@ describe('webhooks', () => {
   });
 
   it('gives up after 24 hours of failures and switches the webhook off, saying why', async () => {
-    addSubscriber(c.db, EDITOR, { channel: 'webhook', url: `${receiver.url}/hook`, email: 'ops@example.test' }, clock);
+    const { publicId } = addSubscriber(c.db, EDITOR, { channel: 'webhook', url: `${receiver.url}/hook`, email: 'ops@example.test' }, clock);
     receiver.answers.push(...Array(100).fill(503));
     const worker = workerFor(true);
     openRelayIncident();
@@ -105,7 +105,7 @@ describe('webhooks', () => {
       clock += HOUR;
     }
     expect(tries).toBeGreaterThan(20);
-    const sub = c.db.select().from(s.subscribers).where(eq(s.subscribers.channel, 'webhook')).get()!;
+    const sub = c.db.select().from(s.subscribers).where(eq(s.subscribers.publicId, publicId)).get()!;
     expect(sub.disabledAt).not.toBeNull();
     expect(sub.disabledReason).toMatch(/failed for 24 hours.*HTTP 503/);
     // Switched off: the next incident is not queued for it.
