@@ -9,7 +9,7 @@ import { DeliveryWorker } from './worker.ts';
 export const DELIVERY_CONCURRENCY = 8;
 
 export function startDeliveryWorker(
-  config: Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'>,
+  config: Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate' | 'litestream'>,
   log: (line: string) => void = (line) => console.log(line),
   pollMs = 500,
 ): DeliveryWorker {
@@ -18,6 +18,8 @@ export function startDeliveryWorker(
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // Under Litestream, checkpoints are its job (see db/client.ts).
+  if (config.litestream) sqlite.pragma('wal_autocheckpoint = 0');
   if (!config.smtpUrl) log('Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
   const store = new OutboxStore(sqlite);
   store.releaseAll();

@@ -14,6 +14,7 @@ import { emailField } from '../commands/staff-input.ts';
 import { manageUrl } from './render-email.ts';
 import type { ConfirmationPayload } from './render-email.ts';
 import { generateWebhookSecret } from './senders/webhook.ts';
+import { loadSite } from '../site.ts';
 
 export const CONFIRMATION_VALID_MS = 48 * 60 * 60 * 1000;
 export const CONFIRMATION_INTERVAL_MS = 10 * 60 * 1000;
@@ -62,11 +63,8 @@ function setComponents(db: Db, subscriberId: number, componentIds: readonly numb
   for (const componentId of componentIds) db.insert(s.subscriberComponents).values({ subscriberId, componentId }).run();
 }
 
-interface Site {
-  name: string;
-  url: string;
-}
-const siteOf = (db: Db): Site => db.select({ name: s.siteSettings.name, url: s.siteSettings.url }).from(s.siteSettings).get() ?? { name: 'Status', url: 'http://localhost:4321' };
+/** The site's name and public address (CANDOR_PUBLIC_URL when set) for links in mails. */
+const siteOf = (db: Db) => loadSite(db);
 
 function queueConfirmation(db: Db, payload: ConfirmationPayload, now: number): void {
   db.insert(s.deliveries)
