@@ -22,7 +22,7 @@ export function publicUrlHint(fromEnvironment = getConfig().publicUrl): string {
   return `The server sets CANDOR_PUBLIC_URL=${fromEnvironment}, which wins over this field: feeds, the API and links use it. This value applies only if the variable is removed.`;
 }
 
-export const SETTINGS_FIELDS = ['name', 'url', 'timeZone', 'accentColor', 'historyDays', 'defaultSlaPolicy'] as const;
+export const SETTINGS_FIELDS = ['name', 'url', 'timeZone', 'accentColor', 'historyDays', 'defaultSlaPolicy', 'maintenanceReminderMinutes'] as const;
 
 export function getSettingsForm(db: Db): SettingsForm {
   const row = db.select().from(siteSettings).where(eq(siteSettings.id, 1)).get();
@@ -37,6 +37,7 @@ export function getSettingsForm(db: Db): SettingsForm {
       historyDays: String(row.historyDays),
       defaultSlaPolicy: policy?.publicId ?? '',
       requireTotp: row.requireTotp ? 'on' : '',
+      maintenanceReminderMinutes: String(row.maintenanceReminderMinutes),
     },
     requireTotp: row.requireTotp,
     policies: policyOptions(db, 'None'),

@@ -8,7 +8,7 @@ import { isValidTimeZone } from '../../domain/time-zone.ts';
 import { requireRole } from '../auth/staff.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import type { Authority } from './authority.ts';
-import { integerField, nameText, optionalRef } from './config-input.ts';
+import { integerField, nameText, optionalIntegerField, optionalRef } from './config-input.ts';
 import { parseInput } from './input.ts';
 import { runCommand } from './run-command.ts';
 
@@ -30,6 +30,7 @@ const schema = z.object({
   historyDays: integerField('Enter whole days between 7 and 365.', 7, 365),
   defaultSlaPolicy: optionalRef,
   requireTotp: z.boolean().default(false),
+  maintenanceReminderMinutes: optionalIntegerField('Enter whole minutes between 0 (no reminder) and 10080 (a week).', 0, 10_080),
 });
 
 export interface SettingsInput {
@@ -41,6 +42,8 @@ export interface SettingsInput {
   /** SLA policy public id, or '' for none. */
   defaultSlaPolicy: string;
   requireTotp: boolean;
+  /** Minutes before a maintenance window that subscribers are reminded; absent keeps the current value. */
+  maintenanceReminderMinutes?: string;
 }
 
 export function updateSiteSettings(db: Db, by: Authority, input: SettingsInput, now: number): void {
@@ -63,6 +66,7 @@ export function updateSiteSettings(db: Db, by: Authority, input: SettingsInput, 
       historyDays: data.historyDays,
       defaultSlaPolicyId: policy?.id ?? null,
       requireTotp: data.requireTotp,
+      maintenanceReminderMinutes: data.maintenanceReminderMinutes ?? before.maintenanceReminderMinutes,
     };
     tx.update(siteSettings).set({ ...values, updatedAt: now }).where(eq(siteSettings.id, 1)).run();
     const old = {
@@ -73,6 +77,7 @@ export function updateSiteSettings(db: Db, by: Authority, input: SettingsInput, 
       historyDays: before.historyDays,
       defaultSlaPolicyId: before.defaultSlaPolicyId,
       requireTotp: before.requireTotp,
+      maintenanceReminderMinutes: before.maintenanceReminderMinutes,
     };
     audit({ action: 'site.update', entityType: 'site', entityId: before.publicId, before: old, after: values });
   });
