@@ -442,6 +442,7 @@ export const incidentNotes = sqliteTable(
 // ——— Notifications: subscribers, what was published, and the outbox that delivers it ———
 
 export const SUBSCRIBER_CHANNELS = ['email', 'webhook', 'slack', 'teams', 'discord'] as const;
+export type SubscriberChannel = (typeof SUBSCRIBER_CHANNELS)[number];
 
 /**
  * Someone (or something) told about incidents and maintenance: an email address, a signed

@@ -10,6 +10,8 @@ import { createApiToken } from '../../src/server/commands/api-tokens.ts';
 import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { adminClient, decodeEntities } from '../support/admin-client.ts';
+import { createStaff, signIn } from '../support/staff.ts';
 
 let server: RunningServer;
 let sink: MailSink;
@@ -155,6 +157,40 @@ describe('subscribers in the write API', () => {
     expect(removed.status).toBe(204);
     const readOnly = makeToken(['read']);
     expect((await fetch(`${server.url}/api/admin/subscribers`, { headers: { Authorization: `Bearer ${readOnly}` } })).status).toBe(403);
+  });
+});
+
+describe('the workspace', () => {
+  it('lists subscribers with counts, adds a Slack destination, exports CSV for owners only, removes', async () => {
+    await createStaff(server.databasePath, { email: 'owner@example.test', password: 'lantern orchard pebble', role: 'owner' });
+    await createStaff(server.databasePath, { email: 'editor@example.test', password: 'lantern orchard pebble', role: 'editor' });
+    const owner = adminClient(server.url, await signIn(server.url, 'owner@example.test', 'lantern orchard pebble'));
+    const editor = adminClient(server.url, await signIn(server.url, 'editor@example.test', 'lantern orchard pebble'));
+    const page = decodeEntities(await (await owner.get('/admin/subscribers')).text());
+    expect(page).toContain('mail-admin@contoso.example');
+    expect(page).toContain('demo (never sent to)');
+
+    const bad = await editor.post('/admin/subscribers', { action: 'add', channel: 'slack', url: 'not a url', label: '#ops' });
+    expect(bad.status).toBe(422);
+    const badHtml = decodeEntities(await bad.text());
+    expect(badHtml).toContain('Enter a full http(s) URL');
+    expect(badHtml).toContain('value="#ops"');
+
+    const added = await editor.post('/admin/subscribers', { action: 'add', channel: 'slack', url: 'https://hooks.slack.example/T1/B2', label: '#ops', 'component.smtp-relay': 'on' });
+    expect(added.status).toBe(200);
+    expect(decodeEntities(await (await editor.get('/admin/subscribers?q=%23ops')).text())).toContain('SMTP relay');
+
+    expect((await editor.get('/admin/subscribers/export.csv')).status).toBe(403);
+    const csv = await owner.get('/admin/subscribers/export.csv');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).toBe('id,channel,email,url,label,confirmed,components,source,created_at,disabled_at,disabled_reason');
+    expect(text).toContain('https://hooks.slack.example/T1/B2,#ops,true,SMTP relay,staff');
+
+    const id = /^(\w+),slack,,https:\/\/hooks\.slack\.example/m.exec(text)![1]!;
+    expect((await editor.post('/admin/subscribers', { action: 'remove', subscriber: id })).status).toBe(200);
+    expect(count('select count(*) as n from subscribers where public_id = ?', id)).toBe(0);
+    expect((await owner.get('/admin/notifications')).status).toBe(200);
   });
 });
 

@@ -1,0 +1,127 @@
+// The workspace's notification pages: subscribers and destinations (with their last delivery),
+// the add and remove forms, the owner's CSV export, and what each notification's deliveries did.
+import { desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import * as s from '../../../db/schema.ts';
+import { getConfig } from '../../config.ts';
+import { FormReader, type FormOutcome, type FormValues } from '../admin/form-outcome.ts';
+import type { Authority } from '../commands/authority.ts';
+import { loadSite } from '../site.ts';
+import { getSubscribePage, type ComponentGroupChoice } from './subscribe-page.ts';
+import { addSubscriber, countSubscribers, listSubscribers, removeSubscriber, type AddedSubscriber, type SubscriberListing } from './subscriber-admin.ts';
+
+export interface SubscribersScreen {
+  emailEnabled: boolean;
+  counts: { channel: string; confirmed: number; unconfirmed: number }[];
+  subscribers: SubscriberListing[];
+  groups: ComponentGroupChoice[];
+  timeZone: string;
+}
+
+export function getSubscribersScreen(db: Db, options: { search?: string; channel?: string }): SubscribersScreen {
+  return {
+    emailEnabled: getConfig().smtpUrl !== null,
+    counts: countSubscribers(db),
+    subscribers: listSubscribers(db, options),
+    groups: getSubscribePage(db).groups,
+    timeZone: loadSite(db).timeZone,
+  };
+}
+
+export function submitAddSubscriber(db: Db, staff: Authority, values: FormValues, now: number): FormOutcome<AddedSubscriber> {
+  const form = new FormReader(values, 'UTC');
+  const channel = form.text('channel') as s.SubscriberChannel;
+  const components = Object.keys(values).flatMap((name) => (name.startsWith('component.') && form.checked(name) ? [name.slice('component.'.length)] : []));
+  const optional = (name: string) => (form.text(name).trim() === '' ? undefined : form.text(name));
+  return form.attempt(() =>
+    addSubscriber(db, staff, { channel, email: optional('email'), url: optional('url'), label: optional('label'), components }, now),
+  );
+}
+
+export function submitRemoveSubscriber(db: Db, staff: Authority, values: FormValues, now: number): FormOutcome<void> {
+  const form = new FormReader(values, 'UTC');
+  return form.attempt(() => removeSubscriber(db, staff, form.text('subscriber'), now));
+}
+
+const csvCell = (value: string | number | boolean | null) => {
+  const text = value === null ? '' : String(value);
+  // A leading = + - @ would be a formula in a spreadsheet: prefix it so it stays text.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+/** Every subscriber as CSV, for the owner (addresses are personal data). */
+export function subscribersCsv(db: Db): string {
+  const header = ['id', 'channel', 'email', 'url', 'label', 'confirmed', 'components', 'source', 'created_at', 'disabled_at', 'disabled_reason'];
+  const rows = listSubscribers(db, { limit: 1_000_000 }).map((r) =>
+    [
+      r.publicId,
+      r.channel,
+      r.email,
+      r.url,
+      r.label,
+      r.confirmed,
+      r.allComponents ? 'all' : r.components.join('; '),
+      r.source,
+      new Date(r.createdAt).toISOString(),
+      r.disabledAt === null ? null : new Date(r.disabledAt).toISOString(),
+      r.disabledReason,
+    ].map(csvCell).join(','),
+  );
+  return [header.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+export interface NotificationRow {
+  publicId: string;
+  event: string;
+  subject: string;
+  createdAt: number;
+  recipients: number;
+  delivered: number;
+  pending: number;
+  failed: number;
+  cancelled: number;
+  /** The latest failure among its deliveries. */
+  lastError: string | null;
+  link: string | null;
+}
+
+/** The newest notifications with how their deliveries stand. */
+export function listNotifications(db: Db, limit = 50): NotificationRow[] {
+  const rows = db
+    .select({
+      id: s.notifications.id,
+      publicId: s.notifications.publicId,
+      event: s.notifications.event,
+      subject: s.notifications.subject,
+      createdAt: s.notifications.createdAt,
+      recipients: s.notifications.recipients,
+      incident: s.incidents.publicId,
+      maintenance: s.maintenances.publicId,
+    })
+    .from(s.notifications)
+    .leftJoin(s.incidents, eq(s.incidents.id, s.notifications.incidentId))
+    .leftJoin(s.maintenances, eq(s.maintenances.id, s.notifications.maintenanceId))
+    .orderBy(desc(s.notifications.createdAt), desc(s.notifications.id))
+    .limit(limit)
+    .all();
+  return rows.map((r) => {
+    const tally = db.all<{ status: string; n: number }>(sql`select status, count(*) as n from deliveries where notification_id = ${r.id} group by status`);
+    const n = (status: string) => tally.find((t) => t.status === status)?.n ?? 0;
+    const lastError = db.get<{ e: string | null }>(sql`
+      select last_error as e from deliveries where notification_id = ${r.id} and last_error is not null order by id desc limit 1`)?.e ?? null;
+    return {
+      publicId: r.publicId,
+      event: r.event,
+      subject: r.subject,
+      createdAt: r.createdAt,
+      recipients: r.recipients,
+      delivered: n('delivered'),
+      pending: n('pending'),
+      failed: n('failed'),
+      cancelled: n('cancelled'),
+      lastError,
+      link: r.incident ? `/admin/incidents/${r.incident}` : r.maintenance ? `/admin/maintenance/${r.maintenance}` : null,
+    };
+  });
+}
