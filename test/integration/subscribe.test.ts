@@ -170,14 +170,15 @@ describe('the workspace', () => {
     expect(page).toContain('mail-admin@contoso.example');
     expect(page).toContain('demo (never sent to)');
 
-    const bad = await editor.post('/admin/subscribers', { action: 'add', channel: 'slack', url: 'not a url', label: '#ops' });
+    const bad = await editor.post('/admin/subscribers', { intent: 'add', channel: 'slack', url: 'not a url', label: '#ops', components: ['smtp-relay'] });
     expect(bad.status).toBe(422);
     const badHtml = decodeEntities(await bad.text());
     expect(badHtml).toContain('Enter a full http(s) URL');
     expect(badHtml).toContain('value="#ops"');
+    expect(badHtml).toMatch(/value="smtp-relay" checked/);
 
-    const added = await editor.post('/admin/subscribers', { action: 'add', channel: 'slack', url: 'https://hooks.slack.example/T1/B2', label: '#ops', 'component.smtp-relay': 'on' });
-    expect(added.status).toBe(200);
+    const added = await editor.post('/admin/subscribers', { intent: 'add', channel: 'slack', url: 'https://hooks.slack.example/T1/B2', label: '#ops', components: ['smtp-relay'] });
+    expect(added.status).toBe(303);
     expect(decodeEntities(await (await editor.get('/admin/subscribers?q=%23ops')).text())).toContain('SMTP relay');
 
     expect((await editor.get('/admin/subscribers/export.csv')).status).toBe(403);
@@ -188,7 +189,7 @@ describe('the workspace', () => {
     expect(text).toContain('https://hooks.slack.example/T1/B2,#ops,true,SMTP relay,staff');
 
     const id = /^(\w+),slack,,https:\/\/hooks\.slack\.example/m.exec(text)![1]!;
-    expect((await editor.post('/admin/subscribers', { action: 'remove', subscriber: id })).status).toBe(200);
+    expect((await editor.post('/admin/subscribers', { intent: 'remove', subscriber: id })).status).toBe(303);
     expect(count('select count(*) as n from subscribers where public_id = ?', id)).toBe(0);
     expect((await owner.get('/admin/notifications')).status).toBe(200);
   });

@@ -4,8 +4,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { getConfig } from '../../config.ts';
-import { FormReader, type FormOutcome, type FormValues } from '../admin/form-outcome.ts';
-import type { Authority } from '../commands/authority.ts';
+import type { FormCall } from '../admin/handle-form.ts';
 import { loadSite } from '../site.ts';
 import { getSubscribePage, type ComponentGroupChoice } from './subscribe-page.ts';
 import { addSubscriber, countSubscribers, listSubscribers, removeSubscriber, type AddedSubscriber, type SubscriberListing } from './subscriber-admin.ts';
@@ -28,19 +27,18 @@ export function getSubscribersScreen(db: Db, options: { search?: string; channel
   };
 }
 
-export function submitAddSubscriber(db: Db, staff: Authority, values: FormValues, now: number): FormOutcome<AddedSubscriber> {
-  const form = new FormReader(values, 'UTC');
-  const channel = form.text('channel') as s.SubscriberChannel;
-  const components = Object.keys(values).flatMap((name) => (name.startsWith('component.') && form.checked(name) ? [name.slice('component.'.length)] : []));
-  const optional = (name: string) => (form.text(name).trim() === '' ? undefined : form.text(name));
-  return form.attempt(() =>
-    addSubscriber(db, staff, { channel, email: optional('email'), url: optional('url'), label: optional('label'), components }, now),
-  );
-}
-
-export function submitRemoveSubscriber(db: Db, staff: Authority, values: FormValues, now: number): FormOutcome<void> {
-  const form = new FormReader(values, 'UTC');
-  return form.attempt(() => removeSubscriber(db, staff, form.text('subscriber'), now));
+/** The add form (intent "add") or a row's remove button (intent "remove"), onto the commands. */
+export function runSubscriberForm(call: FormCall): { added: AddedSubscriber | null } {
+  const { db, staff, now } = call;
+  if (call.intent === 'remove') {
+    removeSubscriber(db, staff, call.text('subscriber'), now);
+    return { added: null };
+  }
+  const optional = (name: string) => (call.text(name).trim() === '' ? undefined : call.text(name));
+  const channel = call.text('channel') as s.SubscriberChannel;
+  return {
+    added: addSubscriber(db, staff, { channel, email: optional('email'), url: optional('url'), label: optional('label'), components: call.all('components') }, now),
+  };
 }
 
 const csvCell = (value: string | number | boolean | null) => {
