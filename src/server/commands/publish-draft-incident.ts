@@ -11,6 +11,7 @@ import { requireEditor, type Authority } from './authority.ts';
 import { alignImpactEnd, findIncident, type IncidentLevel } from './incident-records.ts';
 import { parseProposals, type ProposedLevel } from './receive-alerts.ts';
 import { runCommand } from './run-command.ts';
+import { publishIncidentNotice } from '../notify/publish.ts';
 
 /** One period per component: its worst proposed level, from the earliest alert to the last clearing (open while any fires). */
 function mergeProposals(list: ProposedLevel[]): { componentId: string; level: IncidentLevel; from: number; to: number | null }[] {
@@ -35,7 +36,7 @@ export function publishDraftIncident(db: Db, authority: Authority, incidentPubli
       tx.select({ id: s.components.id, publicId: s.components.publicId }).from(s.components).all().map((c) => [c.publicId, c.id]),
     );
     const periods = proposals.filter((p) => known.has(p.componentId)).map((p) => ({ ...p, startedAt: Math.max(p.from, incident.startedAt), endedAt: p.to }));
-    const first = tx.select({ id: s.incidentUpdates.id }).from(s.incidentUpdates).where(eq(s.incidentUpdates.incidentId, incident.id)).orderBy(s.incidentUpdates.displayAt).get();
+    const first = tx.select({ id: s.incidentUpdates.id, publicId: s.incidentUpdates.publicId }).from(s.incidentUpdates).where(eq(s.incidentUpdates.incidentId, incident.id)).orderBy(s.incidentUpdates.displayAt).get();
     for (const p of periods) {
       const componentId = known.get(p.componentId)!;
       tx.insert(s.impactPeriods)
@@ -58,5 +59,7 @@ export function publishDraftIncident(db: Db, authority: Authority, incidentPubli
       before: { draft: true, detectedAt: incident.detectedAt },
       after: { draft: false, publishedAt: now, periods: periods.map((p) => ({ component: p.componentId, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt })), ...moments },
     });
+    // Subscribers hear of it now that it is public, as of an incident opened now.
+    publishIncidentNotice(db, { event: 'incident.opened', incidentId: incident.id, updatePublicId: first?.publicId }, now);
   });
 }

@@ -55,6 +55,9 @@ function withCurrentLevels(db: Db, list: ApiComponent[], now: number): NotifiedC
 }
 
 export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: number): number {
+  // A draft (an alert's, not yet published by staff) is private: nobody is told until it is public.
+  const draft = db.select({ draft: s.incidents.draft }).from(s.incidents).where(eq(s.incidents.id, notice.incidentId)).get()?.draft;
+  if (draft !== false) return 0;
   const found = getIncidentApiObject(db, notice.incidentId, now);
   if (!found) return 0;
   const { site, page, status, summary, updates, incident } = found;
