@@ -120,6 +120,7 @@ log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first re
 
 // Subscriber notifications go out from here, never from a request.
 const worker = startDeliveryWorker(config, (line) => log.info(line));
+telemetry.watchOutbox(versionDb);
 
 const metricsServer = config.metrics.port === null ? null : serveMetrics(telemetry.metrics);
 if (metricsServer) {

@@ -35,6 +35,12 @@ export interface Config {
    * to it (wal_autocheckpoint = 0), as Litestream advises, so the two never race for the WAL.
    */
   litestream: boolean;
+  /**
+   * Purge on write (CANDOR_PURGE_URL): after each public write, the changed public URLs are POSTed
+   * there as {"files": [...]}, through the outbox, with CANDOR_PURGE_AUTHORIZATION as the
+   * Authorization header when set. Null: no purges (CDNs keep pages for their 30 s).
+   */
+  purge: { url: string; authorization: string | null } | null;
   /** Outgoing mail server (`smtp://user:pass@host:587`, `smtps://…`); null switches email subscriptions off. */
   smtpUrl: string | null;
   /** The From address of subscriber mail. */
@@ -107,6 +113,20 @@ function readSmtpUrl(): string | null {
   return raw;
 }
 
+function readPurge(): Config['purge'] {
+  const raw = process.env.CANDOR_PURGE_URL;
+  if (raw === undefined || raw.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`CANDOR_PURGE_URL must be an absolute http(s) address, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`CANDOR_PURGE_URL must be an http(s) address, got "${raw}"`);
+  const authorization = process.env.CANDOR_PURGE_AUTHORIZATION?.trim() || null;
+  return { url: url.href, authorization };
+}
+
 let cached: Config | undefined;
 
 export function getConfig(): Config {
@@ -123,6 +143,7 @@ export function getConfig(): Config {
     logLevel: readLogLevel(),
     metrics: { onSitePort: readBoolean('CANDOR_METRICS', false), port: readPort('CANDOR_METRICS_PORT') },
     litestream: readBoolean('CANDOR_LITESTREAM', false),
+    purge: readPurge(),
     smtpUrl: readSmtpUrl(),
     mailFrom: process.env.CANDOR_MAIL_FROM || 'Candor <status@localhost>',
     webhookAllowPrivate: readBoolean('CANDOR_WEBHOOK_ALLOW_PRIVATE', false),

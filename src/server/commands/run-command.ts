@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { currentObserver } from '../ops/observer.ts';
+import { purgeAfterWrite } from '../ops/purge.ts';
 
 /** Who is acting: a signed-in user, an API token, or the system (seed, CLI). */
 export interface Actor {
@@ -67,8 +68,10 @@ export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: Com
 
 function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, touchesPublicSite: boolean, audited: (entry: AuditEntry) => void): T {
   return db.transaction((tx) => {
+    const touched: AuditEntry[] = [];
     const audit = (entry: AuditEntry) => {
       audited(entry);
+      touched.push(entry);
       tx.insert(s.auditLog)
         .values({
           at: now,
@@ -88,6 +91,7 @@ function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandConte
       .set(touchesPublicSite ? { dataVersion: sql`${s.siteSettings.dataVersion} + 1`, updatedAt: now } : { dataVersion: sql`${s.siteSettings.dataVersion} + 1` })
       .where(eq(s.siteSettings.id, 1))
       .run();
+    if (touchesPublicSite) purgeAfterWrite(tx, touched, now);
     return result;
   });
 }

@@ -9,7 +9,7 @@ import { DeliveryWorker } from './worker.ts';
 export const DELIVERY_CONCURRENCY = 8;
 
 export function startDeliveryWorker(
-  config: Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate' | 'litestream'>,
+  config: Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate' | 'litestream' | 'purge'>,
   log: (line: string) => void = (line) => console.log(line),
   pollMs = 500,
 ): DeliveryWorker {

@@ -2,9 +2,10 @@
 // Prometheus metrics (prom-client) when they are turned on. Nothing personal is logged: no client
 // address, no query string, no headers, no cookies, no request or response bodies, no names or
 // emails (writes are logged by action and public id).
+import type Database from 'better-sqlite3';
 import type http from 'node:http';
 import pino, { type Logger } from 'pino';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../../config.ts';
 import { routeClassOf } from '../http/cache-policy.ts';
 import { installObserver, type Observer, type WriteReport } from './observer.ts';
@@ -17,7 +18,8 @@ export interface Telemetry {
   cacheLookup(): void;
   /** Logs and counts every request the server answers. */
   observe(server: http.Server): void;
-  /** Extra gauges read at scrape time (e.g. the outbox depth). */
+  /** Outbox gauges, read from this (read-only) connection at each scrape. */
+  watchOutbox(sqlite: Database.Database): void;
   registry: Registry | null;
   metrics: Observer['metrics'];
   /** Writes out the log lines still buffered. */
@@ -76,8 +78,49 @@ export function createTelemetry(config: Pick<Config, 'logLevel' | 'metrics'>, de
         });
       });
     },
+    watchOutbox(sqlite) {
+      if (registry) defineOutboxGauges(registry, sqlite);
+    },
     flush: () => new Promise((resolve) => log.flush(() => resolve())),
   };
+}
+
+/** The outbox (notifications, purges) as the delivery worker leaves it: depth and failures. */
+function defineOutboxGauges(registry: Registry, sqlite: Database.Database): void {
+  const registers = [registry];
+  const pending = sqlite.prepare(`select kind, count(*) as n from deliveries where status = 'pending' group by kind`);
+  const failed = sqlite.prepare(`select kind, count(*) as n from deliveries where status = 'failed' group by kind`);
+  const failedAttempts = sqlite.prepare(`select count(*) from delivery_attempts where ok = 0`).pluck();
+  const byKind = (gauge: Gauge<'kind'>, query: Database.Statement) => {
+    gauge.reset();
+    for (const row of query.all() as { kind: string; n: number }[]) gauge.set({ kind: row.kind }, row.n);
+  };
+  new Gauge({
+    name: 'candor_outbox_pending',
+    help: 'Deliveries waiting in the outbox (subscriber notifications, CDN purges), by kind',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      byKind(this, pending);
+    },
+  });
+  new Gauge({
+    name: 'candor_outbox_failed',
+    help: 'Deliveries given up after 24 hours of retries (or refused for good), by kind',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      byKind(this, failed);
+    },
+  });
+  new Gauge({
+    name: 'candor_outbox_failed_attempts',
+    help: 'Delivery attempts that failed, since the database began (it only grows; use rate())',
+    registers,
+    collect() {
+      this.set(Number(failedAttempts.get() ?? 0));
+    },
+  });
 }
 
 function defineMetrics(registry: Registry) {

@@ -1,11 +1,13 @@
 // The senders a running Candor has: email only when an SMTP server is configured.
 import type { Config } from '../../../config.ts';
+import { PURGE_KIND } from '../../ops/purge.ts';
+import { createPurgeSender } from '../../ops/purge-sender.ts';
 import type { Sender } from '../worker.ts';
 import { createChatSender } from './chat.ts';
 import { createEmailSender } from './email.ts';
 import { createWebhookSender } from './webhook.ts';
 
-export function createSenders(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'>, concurrency: number): Record<string, Sender> {
+export function createSenders(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'> & { purge?: Config['purge'] }, concurrency: number): Record<string, Sender> {
   const web = { allowPrivate: config.webhookAllowPrivate };
   const senders: Record<string, Sender> = {
     webhook: createWebhookSender(web),
@@ -18,5 +20,6 @@ export function createSenders(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'web
     senders.email = email;
     senders.confirmation = email;
   }
+  if (config.purge) senders[PURGE_KIND] = createPurgeSender(config.purge);
   return senders;
 }

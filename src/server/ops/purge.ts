@@ -1,0 +1,74 @@
+// Purge on write (CANDOR_PURGE_URL): a public write puts one 'purge' delivery in the outbox, in
+// its own transaction, listing the public URLs it may have changed; the delivery worker POSTs it
+// (retried with backoff for 24 hours, like every delivery) so a CDN can drop them at once instead
+// of waiting out their 30 s. The body is Cloudflare's purge-by-URL shape, {"files": [...]}.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { getConfig } from '../../config.ts';
+import type { AuditEntry, Tx } from '../commands/run-command.ts';
+import { publicUrlOf } from '../site.ts';
+
+export const PURGE_KIND = 'purge';
+
+/** Cloudflare takes at most 30 URLs per purge call (below Enterprise); longer lists go in several. */
+export const MAX_FILES_PER_PURGE = 30;
+
+/** Pages, feeds and API documents that list everything: any public write may change them. */
+export const SITE_WIDE_PATHS = [
+  '/',
+  '/history',
+  '/uptime',
+  '/history.rss',
+  '/history.atom',
+  '/maintenance.ics',
+  '/badge.svg',
+  '/api/uptime.json',
+  '/api/v2/summary.json',
+  '/api/v2/status.json',
+  '/api/v2/components.json',
+  '/api/v2/incidents.json',
+  '/api/v2/incidents/unresolved.json',
+  '/api/v2/scheduled-maintenances.json',
+  '/api/v2/scheduled-maintenances/upcoming.json',
+  '/api/v2/scheduled-maintenances/active.json',
+];
+
+/** The public paths a write touched: the site-wide ones and the pages of what it audited. */
+export function changedPaths(tx: Tx, audited: readonly Pick<AuditEntry, 'entityType' | 'entityId'>[]): string[] {
+  const paths = new Set(SITE_WIDE_PATHS);
+  const one = <T>(query: ReturnType<typeof sql>) => tx.get<T | undefined>(query);
+  for (const { entityType, entityId } of audited) {
+    const id = encodeURIComponent(entityId);
+    if (entityType === 'incident') {
+      paths.add(`/incidents/${id}`).add(`/api/incidents/${id}.json`);
+    } else if (entityType === 'incident_update') {
+      const row = one<{ id: string }>(sql`select i.public_id as id from incident_updates u join incidents i on i.id = u.incident_id where u.public_id = ${entityId}`);
+      if (row) paths.add(`/incidents/${encodeURIComponent(row.id)}`).add(`/api/incidents/${encodeURIComponent(row.id)}.json`);
+    } else if (entityType === 'maintenance') {
+      paths.add(`/maintenance/${id}`);
+    } else if (entityType === 'component') {
+      const row = one<{ slug: string }>(sql`select slug from components where public_id = ${entityId}`);
+      if (row) {
+        const slug = encodeURIComponent(row.slug);
+        paths.add(`/components/${slug}`).add(`/components/${slug}.rss`).add(`/components/${slug}/badge.svg`);
+      }
+    }
+  }
+  return [...paths];
+}
+
+/**
+ * With CANDOR_PURGE_URL set, puts a purge of what a public write changed in the outbox, inside the
+ * write's transaction: it commits or rolls back with the write, and survives a crash after it.
+ */
+export function purgeAfterWrite(tx: Tx, audited: readonly Pick<AuditEntry, 'entityType' | 'entityId'>[], now: number): void {
+  if (!getConfig().purge) return;
+  const stored = tx.get<{ url: string } | undefined>(sql`select url from site_settings where id = 1`);
+  const siteUrl = publicUrlOf(stored?.url ?? '');
+  const files = changedPaths(tx, audited).map((p) => siteUrl + p);
+  for (let start = 0; start < files.length; start += MAX_FILES_PER_PURGE) {
+    const payload = JSON.stringify({ files: files.slice(start, start + MAX_FILES_PER_PURGE) });
+    tx.run(sql`insert into deliveries (key, kind, payload, status, due_at, next_attempt_at, attempts, created_at)
+               values (${`purge-${randomUUID()}`}, ${PURGE_KIND}, ${payload}, 'pending', ${now}, ${now}, 0, ${now})`);
+  }
+}
