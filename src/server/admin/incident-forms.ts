@@ -33,6 +33,11 @@ export function getOpenIncidentPage(db: Db, now: number): OpenIncidentPage {
   return { components: listComponentChoices(db), timeZone, startedAt: formatZonedLocal(now, timeZone) };
 }
 
+/** The "Notify subscribers" box: unticked means no, but only where the form offered it. */
+export function notifyChoice(form: FormCall): boolean {
+  return form.text('notifyOffered') === '1' ? form.checked('notify') : true;
+}
+
 export function openIncidentInput(form: FormCall): OpenIncidentInput {
   const components = listComponentChoices(form.db).flatMap((c) => {
     const level = form.text(`level.${c.publicId}`);
@@ -45,6 +50,7 @@ export function openIncidentInput(form: FormCall): OpenIncidentInput {
     message: form.text('message'),
     startedAt: form.instant('startedAt'),
     components,
+    notify: notifyChoice(form),
   };
 }
 
@@ -65,11 +71,12 @@ export function incidentUpdateInput(form: FormCall): PostIncidentUpdateInput {
     mitigatedAt: form.checked('failoverComplete') ? form.instant('mitigatedAt') : undefined,
     customersRestored: form.checked('customersRestored'),
     restoredAt: form.checked('customersRestored') ? form.instant('restoredAt') : undefined,
+    notify: notifyChoice(form),
   };
 }
 
 export function resolveInput(form: FormCall) {
-  return { message: form.text('message'), verifiedEndToEnd: form.checked('verifiedEndToEnd') };
+  return { message: form.text('message'), verifiedEndToEnd: form.checked('verifiedEndToEnd'), notify: notifyChoice(form) };
 }
 
 /**
