@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { createApiToken } from '../../src/server/commands/api-tokens.ts';
 import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
-import { decodeEntities } from '../support/admin-client.ts';
+import { formatZonedLocal } from '../../src/domain/time-zone.ts';
+import { adminClient, decodeEntities, fieldError } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createStaff, signIn } from '../support/staff.ts';
 
 let server: RunningServer;
 let adminToken: string;
@@ -68,5 +70,31 @@ describe('alert webhooks', () => {
     expect(html).toContain('Detected by monitoring');
     expect(html).toMatch(/first public update [^<]+ after detection/);
     expect((await call('POST', `/api/admin/incidents/${draftId}/publish`, adminToken, '{}')).status).toBe(409);
+  });
+});
+
+describe('drafts in the workspace', () => {
+  it('lists a draft, publishes it with one click, and takes a back-dated update on the form', async () => {
+    const created = await call('POST', '/api/admin/alert-sources', adminToken, JSON.stringify({ name: 'Scripts', slug: 'scripts', kind: 'generic' }));
+    const res = await call('POST', '/api/alerts/scripts', created.json.token, JSON.stringify({ key: 'queue-depth', status: 'firing', title: 'Outbound queue growing' }));
+    const id = res.json.drafts_opened[0];
+    await createStaff(server.databasePath, { email: 'editor@example.test', password: 'lantern orchard pebble', role: 'editor' });
+    const editor = adminClient(server.url, await signIn(server.url, 'editor@example.test', 'lantern orchard pebble'));
+    const list = decodeEntities(await (await editor.get('/admin/incidents')).text());
+    expect(list).toContain('Drafts from monitoring (1) — not public');
+    expect(list).toContain('Outbound queue growing');
+    const screen = decodeEntities(await (await editor.get(`/admin/incidents/${id}`)).text());
+    expect(screen).toContain('Draft from monitoring — not public.');
+    expect(screen).toContain('Opened as a draft from Scripts: Outbound queue growing.');
+
+    const published = await editor.post(`/admin/incidents/${id}/publish`, { intent: 'publish' });
+    expect(published.status).toBe(303);
+    expect(published.headers.get('location')).toBe(`/admin/incidents/${id}?done=published`);
+    expect((await fetch(`${server.url}/incidents/${id}`)).status).toBe(200);
+
+    const site = (await (await fetch(`${server.url}/api/v2/summary.json`)).json()) as { page: { time_zone: string } };
+    const future = await editor.post(`/admin/incidents/${id}`, { intent: 'post', status: 'identified', message: 'Found it.', displayAt: formatZonedLocal(Date.now() + 5 * 3_600_000, site.page.time_zone) });
+    expect(future.status).toBe(422);
+    expect(fieldError(decodeEntities(await future.text()), 'displayAt')).toMatch(/future/);
   });
 });

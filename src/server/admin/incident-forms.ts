@@ -72,6 +72,7 @@ export function incidentUpdateInput(form: FormCall): PostIncidentUpdateInput {
     customersRestored: form.checked('customersRestored'),
     restoredAt: form.checked('customersRestored') ? form.instant('restoredAt') : undefined,
     notify: notifyChoice(form),
+    displayAt: form.instant('displayAt'),
   };
 }
 
@@ -187,6 +188,7 @@ export const INCIDENT_NOTICES: Record<string, string> = {
   resolved: 'Incident resolved. Consider writing the post-mortem while details are fresh.',
   edited: 'Update text changed. The public page marks it as edited and keeps the earlier version.',
   corrected: 'Impact window corrected. The public page says so, with your reason.',
+  published: 'Draft published: the incident is on the status page now, with the proposed component levels from the detection time.',
 };
 
 /** Edits one update's text; 404 unless the update belongs to the incident the path names. */

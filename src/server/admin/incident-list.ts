@@ -1,5 +1,5 @@
 // The workspace's incident list: open incidents first, then the most recent resolved ones.
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { listActiveIncidents, listIncidentIds, loadIncidentSummaries, type IncidentSummary } from '../incidents.ts';
@@ -10,6 +10,8 @@ export const RESOLVED_PER_PAGE = 25;
 export interface IncidentList {
   site: Site;
   now: number;
+  /** Alert drafts waiting to be published, newest first. */
+  drafts: IncidentSummary[];
   open: IncidentSummary[];
   resolved: IncidentSummary[];
   page: number;
@@ -23,6 +25,11 @@ export function getIncidentList(db: Db, now: number, page: number): IncidentList
   return {
     site: loadSite(db),
     now,
+    drafts: loadIncidentSummaries(
+      db,
+      db.select({ id: s.incidents.id }).from(s.incidents).where(eq(s.incidents.draft, true)).orderBy(desc(s.incidents.createdAt)).all().map((r) => r.id),
+      now,
+    ),
     open: listActiveIncidents(db, now),
     resolved: loadIncidentSummaries(db, pageIds, now),
     page: current,

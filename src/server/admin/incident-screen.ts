@@ -1,6 +1,7 @@
 // Everything the one-screen incident workspace needs: the public view of the incident, each
 // component's current level in it, what blocks resolving, and the post-mortem draft if any.
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
+import { parseProposals, type ProposedLevel } from '../commands/receive-alerts.ts';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import type { ComponentStatus } from '../../domain/status.ts';
@@ -21,6 +22,10 @@ export interface IncidentScreen extends IncidentPage {
   /** Why resolving is refused right now, or null. */
   resolveBlocked: string | null;
   postmortemDraft: { status: 'draft' | 'published'; bodyMd: string; publishedAt: number | null } | null;
+  /** Staff-only notes (alerts fired or cleared), oldest first. */
+  notes: { body: string; at: number }[];
+  /** For an alert's draft: the component levels its alerts propose. */
+  proposed: (ProposedLevel & { name: string })[];
 }
 
 export function getIncidentScreen(db: Db, publicId: string, now: number): IncidentScreen {
@@ -49,7 +54,20 @@ export function getIncidentScreen(db: Db, publicId: string, now: number): Incide
     components,
     resolveBlocked: incident.status === 'resolved' ? null : explainResolveBlocked(periods),
     postmortemDraft: draft ?? null,
+    notes: db
+      .select({ body: s.incidentNotes.body, at: s.incidentNotes.at })
+      .from(s.incidentNotes)
+      .where(eq(s.incidentNotes.incidentId, incident.id))
+      .orderBy(asc(s.incidentNotes.at), asc(s.incidentNotes.id))
+      .all(),
+    proposed: proposedLevels(db, incident.id, components),
   };
+}
+
+function proposedLevels(db: Db, incidentId: number, components: { publicId: string; name: string }[]): IncidentScreen['proposed'] {
+  const row = db.select({ proposed: s.incidents.proposedComponents }).from(s.incidents).where(eq(s.incidents.id, incidentId)).get();
+  const names = new Map(components.map((c) => [c.publicId, c.name]));
+  return parseProposals(row?.proposed ?? null).map((p) => ({ ...p, name: names.get(p.componentId) ?? 'a removed component' }));
 }
 
 export interface UpdateForEdit {
