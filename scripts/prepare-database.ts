@@ -3,25 +3,15 @@
 import { getConfig } from '../src/config.ts';
 import { countStaffAccounts } from '../src/server/admin/users-page.ts';
 import { prepareDatabase as openAndSeed } from '../src/server/db.ts';
+import { describeStartup, type Startup } from './database-ready.ts';
 
-export interface Startup {
-  databasePath: string;
-  seeded: boolean;
-  /** Nobody can sign in to the workspace yet. */
-  noStaff: boolean;
-}
+export { describeStartup };
 
 export function prepareDatabase(): Startup {
   const { db, seeded } = openAndSeed();
   const noStaff = countStaffAccounts(db) === 0;
   db.$client.close();
   return { databasePath: getConfig().databasePath, seeded, noStaff };
-}
-
-export function describeStartup(startup: Startup): string {
-  const lines = [`Database: ${startup.databasePath}${startup.seeded ? ' (new — demo data loaded)' : ''}`];
-  if (startup.noStaff) lines.push('No staff account yet. Create the first owner with: npm run user:create');
-  return lines.join('\n');
 }
 
 // Run directly (scripts/serve.ts does, in a child process): print what was prepared, or one line

@@ -19,6 +19,7 @@ import { RenderedCache } from '../src/server/http/rendered-cache.ts';
 import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
 import { startDeliveryWorker } from '../src/server/notify/start-worker.ts';
+import { describeStartup, readyStartup } from './database-ready.ts';
 import { hasServerFlags, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,11 +49,23 @@ const outDir = path.resolve(root, process.env.CANDOR_OUT_DIR ?? 'dist');
 // plain modules) costs Node 24 about 200 MB of transient heap that V8 keeps as resident memory.
 // The server itself loads drizzle bundled into Astro's build, once (astro.config.mjs noExternal).
 // The child prints one plain line when the database cannot be used.
-const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-database.ts')], { stdio: 'inherit', env: process.env });
-if (prepared.status !== 0) process.exit(prepared.status ?? 1);
+let config;
+try {
+  config = getConfig();
+} catch (error) {
+  console.error(`Candor cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+// A database that is already migrated and set up (every restart) needs no child.
+const ready = readyStartup(config.databasePath, config.migrationsDir);
+if (ready) console.log(describeStartup(ready));
+else {
+  const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-database.ts')], { stdio: 'inherit', env: process.env });
+  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
+}
 
 // The cache's own read-only connection: one indexed row per request tells whether anything changed.
-const versionDb = new Database(getConfig().databasePath, { readonly: true, fileMustExist: true });
+const versionDb = new Database(config.databasePath, { readonly: true, fileMustExist: true });
 const versionQuery = versionDb.prepare('select data_version from site_settings where id = 1').pluck();
 
 const tickMs = Number(process.env.CANDOR_CACHE_TICK_MS ?? 5000);
@@ -71,13 +84,6 @@ function currentVersion(): number {
   return version ?? --untrusted;
 }
 
-let config;
-try {
-  config = getConfig();
-} catch (error) {
-  console.error(`Candor cannot start: ${(error as Error).message}`);
-  process.exit(1);
-}
 const telemetry = createTelemetry(config);
 const log = telemetry.log;
 

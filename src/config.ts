@@ -50,6 +50,22 @@ export interface Config {
    * default so a subscriber cannot make Candor probe the network it runs in.
    */
   webhookAllowPrivate: boolean;
+  /**
+   * argon2id cost for new password hashes. `standard` is OWASP's recommendation; `test` is a
+   * trivial cost for the test suite only (hundreds of hashes), refused when NODE_ENV=production.
+   * Stored hashes name their own cost, so either kind still verifies under the other.
+   */
+  passwordHashCost: PasswordHashCost;
+}
+
+export type PasswordHashCost = 'standard' | 'test';
+
+export function passwordHashCostOf(env: Record<string, string | undefined>): PasswordHashCost {
+  const raw = env.CANDOR_PASSWORD_HASH_COST ?? '';
+  if (raw === '' || raw === 'standard') return 'standard';
+  if (raw !== 'test') throw new Error(`CANDOR_PASSWORD_HASH_COST must be standard or test, got "${raw}"`);
+  if (env.NODE_ENV === 'production') throw new Error('CANDOR_PASSWORD_HASH_COST=test is for the test suite and is refused when NODE_ENV=production');
+  return 'test';
 }
 
 function readBoolean(name: string, fallback: boolean): boolean {
@@ -147,6 +163,7 @@ export function getConfig(): Config {
     smtpUrl: readSmtpUrl(),
     mailFrom: process.env.CANDOR_MAIL_FROM || 'Candor <status@localhost>',
     webhookAllowPrivate: readBoolean('CANDOR_WEBHOOK_ALLOW_PRIVATE', false),
+    passwordHashCost: passwordHashCostOf(process.env),
   };
   return cached;
 }

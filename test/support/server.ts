@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { freePort } from '../../scripts/free-port.ts';
 import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.mjs';
 
@@ -28,6 +29,9 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   const isReady = options.isReady ?? ((res: Response) => res.status < 500);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-test-'));
   const databasePath = path.join(dir, 'candor.db');
+  // The demo database prepared once per run (test/support/build-once.ts), unless the test asks
+  // for another database: the server finds it migrated and seeded, as on any restart.
+  if (env.CANDOR_DB === undefined && env.CANDOR_DEMO !== 'false') fs.copyFileSync(inject('demoDatabase'), databasePath);
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.resolve('scripts/serve.ts')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_OUT_DIR: OUT_DIR, ...env },
@@ -38,7 +42,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   child.stderr?.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   // A condition, not a stopwatch: on a loaded machine a cold start can take many seconds, so wait
-  // as long as the hook may (vitest's hookTimeout, 60 s), not a guess at how fast it usually is.
+  // as long as the hook may (the hook timeout in vitest.config.ts), not a guess at how fast it usually is.
   const deadline = Date.now() + 55_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);

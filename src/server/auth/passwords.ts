@@ -1,10 +1,15 @@
 // Password hashing with argon2id (Node's built-in crypto.argon2) at OWASP's recommended cost:
 // 19 MiB of memory, 2 passes, 1 lane. The stored string names its own parameters, so they can
-// be raised later without breaking existing hashes.
+// be raised later without breaking existing hashes. The test suite sets a trivial cost through
+// configuration (CANDOR_PASSWORD_HASH_COST=test): it hashes hundreds of passwords.
 import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { getConfig, type PasswordHashCost } from '../../config.ts';
 import { COMMON_PASSWORDS } from './common-passwords.ts';
 
-const PARAMS = { memory: 19_456, passes: 2, parallelism: 1, tagLength: 32 } as const;
+export const HASH_COSTS: Readonly<Record<PasswordHashCost, Argon2Params>> = {
+  standard: { memory: 19_456, passes: 2, parallelism: 1, tagLength: 32 },
+  test: { memory: 64, passes: 1, parallelism: 1, tagLength: 32 },
+};
 const SALT_BYTES = 16;
 export const MIN_PASSWORD_LENGTH = 12;
 /** Long enough for any passphrase, short enough that hashing stays cheap for attackers' input. */
@@ -25,12 +30,16 @@ function derive(password: string, salt: Buffer, params: Argon2Params): Promise<B
   });
 }
 
-/** `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` (PHC string format, unpadded base64). */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` (PHC string format, unpadded base64), at the
+ * configured cost unless one is given.
+ */
+export async function hashPassword(password: string, cost: PasswordHashCost = getConfig().passwordHashCost): Promise<string> {
+  const params = HASH_COSTS[cost];
   const salt = randomBytes(SALT_BYTES);
-  const hash = await derive(password, salt, PARAMS);
+  const hash = await derive(password, salt, params);
   const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
-  return `$argon2id$v=19$m=${PARAMS.memory},t=${PARAMS.passes},p=${PARAMS.parallelism}$${b64(salt)}$${b64(hash)}`;
+  return `$argon2id$v=19$m=${params.memory},t=${params.passes},p=${params.parallelism}$${b64(salt)}$${b64(hash)}`;
 }
 
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;

@@ -1,0 +1,42 @@
+// Whether the database file is already migrated and set up, checked with one plain connection, so
+// that a restart (the common case) skips the preparing child process (scripts/prepare-database.ts),
+// which costs about 2 s of CPU for loading the migration code. The check mirrors what preparing
+// would do: migrations apply when the newest applied one is older than the newest in the journal
+// (drizzle's rule), and the demo data and the settings row are written only when the settings row
+// is missing.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Startup {
+  databasePath: string;
+  seeded: boolean;
+  /** Nobody can sign in to the workspace yet. */
+  noStaff: boolean;
+}
+
+export function describeStartup(startup: Startup): string {
+  const lines = [`Database: ${startup.databasePath}${startup.seeded ? ' (new — demo data loaded)' : ''}`];
+  if (startup.noStaff) lines.push('No staff account yet. Create the first owner with: npm run user:create');
+  return lines.join('\n');
+}
+
+/** What preparing would report, when preparing would change nothing; otherwise null. */
+export function readyStartup(databasePath: string, migrationsDir: string): Startup | null {
+  if (!fs.existsSync(databasePath)) return null;
+  let db: Database.Database | undefined;
+  try {
+    const journal = JSON.parse(fs.readFileSync(path.join(migrationsDir, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
+    const newest = Math.max(...journal.entries.map((e) => e.when));
+    db = new Database(databasePath, { readonly: true, fileMustExist: true });
+    const applied = db.prepare('select max(created_at) from __drizzle_migrations').pluck().get() as number | null;
+    if (applied === null || applied < newest) return null;
+    if (db.prepare('select count(*) from site_settings where id = 1').pluck().get() !== 1) return null;
+    const staff = db.prepare('select count(*) from users').pluck().get() as number;
+    return { databasePath, seeded: false, noStaff: staff === 0 };
+  } catch {
+    return null; // let preparing say what is wrong, in its one clear line
+  } finally {
+    db?.close();
+  }
+}
