@@ -1,15 +1,16 @@
 // `npm run bench`: Candor on outage day. Builds if needed, loads the large history (10 years,
-// 50 components, 10,000 incidents, 100,000 updates), starts the real server and measures with
-// autocannon (100 connections, BENCH_SECONDS each, default 10):
-//   - `/`, an incident page, `/history.rss`, `/api/v2/summary.json`, against the same bytes served
-//     as static files by a plain static server (the baseline), uncompressed on both sides, and
-//     Candor again as browsers ask (Accept-Encoding: br, gzip);
-//   - `/` while a writer posts an incident update every 100 ms;
-//   - render time of `/` with no cached bytes (cache off: what the first reader after a write
-//     waits for), and the server's first render after the process starts, demo and large;
+// 50 components, 10,000 incidents, 100,000 updates), starts the real server and measures it at
+// 100 connections, BENCH_SECONDS each (default 10), with wrk when installed (else autocannon):
+//   - `/`, an incident page, `/history.rss`, `/api/v2/summary.json`, against nginx (the baseline)
+//     serving the very same bytes from files, uncompressed on both sides; `/` also against sirv,
+//     a Node static server (a second reference), and Candor again as browsers ask (br, gzip);
+//   - a mix of 14 public paths with no writes, then while a second process posts incident updates
+//     10 times and once a second (reads under writes);
+//   - render time of `/` with no cached bytes (cache off: what a render after a write costs),
+//     and the server's first render after the process starts, demo and large;
 //   - page sizes and the server's peak memory (VmHWM).
-// Prints a table and writes bench/results.json.
-import autocannon from 'autocannon';
+// Prints a table and writes bench/results.json. The machine's other load moves every figure:
+// compare Candor with the baseline measured in the same run, not across runs.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -21,6 +22,8 @@ import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { SERVER_NODE_FLAGS } from '../scripts/server-flags.mjs';
+import { findWrk, loader, type Load } from './load.ts';
+import { findNginx, startNginx } from './nginx.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -83,24 +86,10 @@ function peakRssMb(pid: number): number {
 
 // --- measurements --------------------------------------------------------------------------------
 
-interface Load {
-  requestsPerSec: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function load(url: string, headers: Record<string, string> = {}): Promise<Load> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
-  return {
-    requestsPerSec: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
+const wrk = findWrk();
+const runLoad = loader(wrk);
+const load = (url: string, headers: Record<string, string> = {}, paths?: readonly string[]): Promise<Load> =>
+  runLoad(url, { connections: CONNECTIONS, seconds: SECONDS, headers, paths });
 
 async function timed(url: string): Promise<{ ms: number; bytes: number }> {
   const started = performance.now();
@@ -151,13 +140,22 @@ if (seeded.status !== 0) throw new Error(`large seed failed:\n${seeded.stdout}${
 log('Cold and uncached render of / …');
 const renders = { demo: await renderTimes(demoDb), large: await renderTimes(largeDb) };
 
-const incident = (new Database(largeDb, { readonly: true }).prepare('select public_id from incidents order by started_at desc limit 1').pluck().get()) as string;
+const large = new Database(largeDb, { readonly: true });
+const incidents = large.prepare('select public_id from incidents order by started_at desc limit 3').pluck().all() as string[];
+const component = large.prepare('select slug from components order by position limit 1').pluck().get() as string;
+large.close();
 const routes = [
   { name: '/', path: '/', file: 'index.html' },
-  { name: 'incident page', path: `/incidents/${incident}`, file: 'incident.html' },
+  { name: 'incident page', path: `/incidents/${incidents[0]}`, file: 'incident.html' },
   { name: '/history.rss', path: '/history.rss', file: 'history.rss' },
   { name: '/api/v2/summary.json', path: '/api/v2/summary.json', file: 'summary.json' },
 ];
+/** What readers ask for during an incident: pages, feeds, API, badge. */
+const MIX = [
+  '/', `/incidents/${incidents[0]}`, `/incidents/${incidents[2]}`, '/history', '/history?page=2', '/uptime', `/components/${component}`,
+  '/history.rss', '/history.atom', '/maintenance.ics', '/api/v2/summary.json', '/api/v2/incidents.json', '/api/v2/components.json', '/badge.svg',
+];
+const BROWSER = { 'Accept-Encoding': 'br, gzip' };
 
 const candor = await startCandor(largeDb);
 const staticDir = path.join(work, 'static');
@@ -169,35 +167,80 @@ for (const route of routes) {
   fs.writeFileSync(path.join(staticDir, route.file), body);
   sizes[route.name] = { bytes: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length, br: zlib.brotliCompressSync(body).length };
 }
-const staticPort = await freePort();
-const baseline = await start(['bench/static-server.ts', staticDir, String(staticPort)], {}, staticPort);
 
-const throughput: Record<string, { candor: Load; static: Load; ratio: number; candorCompressed: Load }> = {};
+const nginxFound = findNginx(true);
+log(`Load generator: ${wrk ? `wrk (${wrk}), one thread` : 'autocannon (wrk not found: apt-get install wrk)'}. Baseline: ${nginxFound.note}.`);
+let nginx: Proc | null = null;
+if (nginxFound.binary) {
+  const port = await freePort();
+  const child = startNginx(nginxFound.binary, staticDir, port, work);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await waitForPort(port, child, () => out);
+  nginx = { url: `http://127.0.0.1:${port}`, child, output: () => out, stop: async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  } };
+}
+const sirvPort = await freePort();
+const sirv = await start(['bench/static-server.ts', staticDir, String(sirvPort)], {}, sirvPort);
+
+interface Compared {
+  candor: Load;
+  nginx: Load | null;
+  /** Candor ÷ nginx (or ÷ sirv without nginx). */
+  ratio: number;
+  sirv?: Load;
+  candorCompressed?: Load;
+}
+const throughput: Record<string, Compared> = {};
+const ratioOf = (a: Load, b: Load) => Math.round((a.requestsPerSec / b.requestsPerSec) * 100) / 100;
 try {
   for (const route of routes) {
-    log(`Loading ${route.name} (${CONNECTIONS} connections, ${SECONDS} s each: Candor, static, Candor with br/gzip)…`);
+    const front = route.path === '/';
+    log(`Loading ${route.name} (${CONNECTIONS} connections, ${SECONDS} s each: Candor, nginx${front ? ', sirv, Candor with br/gzip' : ''})…`);
     const c = await load(candor.url + route.path);
-    const s = await load(`${baseline.url}/${route.file}`);
-    const z = await load(candor.url + route.path, { 'Accept-Encoding': 'br, gzip' });
-    throughput[route.name] = { candor: c, static: s, ratio: Math.round((c.requestsPerSec / s.requestsPerSec) * 100) / 100, candorCompressed: z };
+    const n = nginx ? await load(`${nginx.url}/${route.file}`) : null;
+    const s = front || !nginx ? await load(`${sirv.url}/${route.file}`) : undefined;
+    const z = front ? await load(candor.url + route.path, BROWSER) : undefined;
+    throughput[route.name] = { candor: c, nginx: n, ratio: ratioOf(c, n ?? s!), sirv: s, candorCompressed: z };
   }
 } finally {
-  await baseline.stop();
+  await nginx?.stop();
+  await sirv.stop();
 }
 
-log(`Loading / while a writer posts an update every 100 ms (${SECONDS} s)…`);
-const writer = spawn(process.execPath, ['bench/writer.ts', largeDb, '100'], { stdio: ['ignore', 'pipe', 'inherit'] });
-let writerOut = '';
-writer.stdout!.on('data', (d) => (writerOut += d));
-await new Promise((r) => setTimeout(r, 500));
-const underWrites = await load(`${candor.url}/`, { 'Accept-Encoding': 'br, gzip' });
-const writerDone = new Promise((r) => writer.once('exit', r));
-writer.kill('SIGTERM');
-await writerDone;
-const writes = Number(/posted (\d+)/.exec(writerOut)?.[1] ?? 0);
+interface UnderWrites extends Load {
+  writesPerSec: number;
+  writesPosted: number;
+  /** Share of the no-write mix's throughput. */
+  share: number;
+}
+log(`Loading the mix of ${MIX.length} paths with no writes (${SECONDS} s)…`);
+const mixQuiet = await load(candor.url, BROWSER, MIX);
+const underWrites: UnderWrites[] = [];
+for (const everyMs of [100, 1000]) {
+  log(`Loading the mix while a second process posts an incident update every ${everyMs} ms (${SECONDS} s)…`);
+  const writer = spawn(process.execPath, ['bench/writer.ts', largeDb, String(everyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let writerOut = '';
+  writer.stdout!.on('data', (d) => (writerOut += d));
+  while (!/incident \w+/.test(writerOut) && writer.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  const started = Date.now();
+  const mixed = await load(candor.url, BROWSER, MIX);
+  const seconds = (Date.now() - started) / 1000;
+  const writerDone = new Promise((r) => writer.once('exit', r));
+  writer.kill('SIGTERM');
+  await writerDone;
+  const posted = Number(/posted (\d+)/.exec(writerOut)?.[1] ?? 0);
+  underWrites.push({ ...mixed, writesPerSec: Math.round((posted / seconds) * 10) / 10, writesPosted: posted, share: ratioOf(mixed, mixQuiet) });
+}
 // The last update must be on the very next read.
+const lastWrites = underWrites.at(-1)!.writesPosted;
 const lastPage = await (await fetch(`${candor.url}/`)).text();
-const lastVisible = lastPage.includes(`update ${writes}.`);
+const lastVisible = lastPage.includes(`update ${lastWrites}.`);
 const peakMb = peakRssMb(candor.child.pid!);
 await candor.stop();
 fs.rmSync(work, { recursive: true, force: true });
@@ -205,21 +248,26 @@ fs.rmSync(work, { recursive: true, force: true });
 // --- report --------------------------------------------------------------------------------------
 
 const front = throughput['/']!;
+const [tenPerSec, onePerSec] = underWrites as [UnderWrites, UnderWrites];
+const baselineName = nginx ? 'nginx' : 'sirv';
 const targets = {
-  'home ≥ 0.5× static throughput': front.ratio >= 0.5,
-  'home p99 < 50 ms at 100 connections': front.candor.p99 < 50,
-  'reads under writes p99 < 50 ms': underWrites.p99 < 50,
-  'uncached render of / < 50 ms (large, p95)': renders.large.uncachedP95Ms < 50,
+  [`/ ≥ 0.7× ${baselineName} (identity)`]: front.ratio >= 0.7,
+  '/ p99 < 20 ms at 100 connections': front.candor.p99 < 20,
+  'mix under 10 writes/s ≥ 50 % of no-write throughput': tenPerSec.share >= 0.5,
+  'mix under 10 writes/s p99 < 50 ms': tenPerSec.p99 < 50,
+  'mix under 1 write/s ≥ 90 % of no-write throughput': onePerSec.share >= 0.9,
+  'last write visible on the next read': lastVisible,
+  'uncached render of / < 40 ms (large, p95)': renders.large.uncachedP95Ms < 40,
   '/ HTML < 50 KB': sizes['/']!.bytes < 50 * 1024,
   'RSS feed < 1 MB': sizes['/history.rss']!.bytes < 1024 * 1024,
   'peak memory < 300 MB': peakMb < 300,
 };
 const results = {
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
-  settings: { connections: CONNECTIONS, seconds: SECONDS, dataSet: 'large: 10 years, 50 components, 10,000 incidents, 100,000 updates' },
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
+  settings: { connections: CONNECTIONS, seconds: SECONDS, loadGenerator: wrk ? 'wrk -t1' : 'autocannon', baseline: nginxFound.note, dataSet: 'large: 10 years, 50 components, 10,000 incidents, 100,000 updates' },
   throughput,
-  underWrites: { ...underWrites, writesPosted: writes, lastWriteVisibleOnNextRead: lastVisible },
+  mix: { paths: MIX, quiet: mixQuiet, underWrites, lastWriteVisibleOnNextRead: lastVisible },
   renders,
   sizes,
   peakMemoryMb: peakMb,
@@ -229,14 +277,19 @@ fs.writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, 
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 const lpad = (s: string | number, n: number) => String(s).padStart(n);
+const cell = (l: Load | null | undefined) => (l ? `${lpad(l.requestsPerSec, 8)}${lpad(l.p99, 7)}` : `${lpad('–', 8)}${lpad('', 7)}`);
 log('');
-log(`Throughput, large data set, ${CONNECTIONS} connections, ${SECONDS} s each (req/s, latency p50/p99 ms)`);
-log(`${pad('route', 22)}${lpad('Candor', 9)}${lpad('p50', 5)}${lpad('p99', 5)}${lpad('static', 9)}${lpad('p50', 5)}${lpad('p99', 5)}${lpad('ratio', 7)}${lpad('br/gzip', 9)}${lpad('p99', 5)}`);
+log(`Throughput, large data set, ${CONNECTIONS} connections, ${SECONDS} s each (req/s and p99 ms; load average ${results.machine.loadAverage.join(' ')})`);
+log(`${pad('route', 22)}${lpad('Candor', 8)}${lpad('p99', 7)}${lpad('nginx', 8)}${lpad('p99', 7)}${lpad('ratio', 7)}${lpad('sirv', 8)}${lpad('p99', 7)}${lpad('br/gzip', 8)}${lpad('p99', 7)}`);
 for (const [name, t] of Object.entries(throughput)) {
-  log(`${pad(name, 22)}${lpad(t.candor.requestsPerSec, 9)}${lpad(t.candor.p50, 5)}${lpad(t.candor.p99, 5)}${lpad(t.static.requestsPerSec, 9)}${lpad(t.static.p50, 5)}${lpad(t.static.p99, 5)}${lpad(t.ratio + '×', 7)}${lpad(t.candorCompressed.requestsPerSec, 9)}${lpad(t.candorCompressed.p99, 5)}`);
+  log(`${pad(name, 22)}${cell(t.candor)}${cell(t.nginx)}${lpad(t.ratio + '×', 7)}${cell(t.sirv)}${cell(t.candorCompressed)}`);
 }
 log('');
-log(`Reads of / under a write every 100 ms: ${underWrites.requestsPerSec} req/s, p50 ${underWrites.p50} ms, p99 ${underWrites.p99} ms, ${writes} updates posted, errors ${underWrites.errors + underWrites.non2xx}; last update on the next read: ${lastVisible ? 'yes' : 'NO'}`);
+log(`Mix of ${MIX.length} paths (br, gzip): no writes ${mixQuiet.requestsPerSec} req/s, p50 ${mixQuiet.p50} ms, p99 ${mixQuiet.p99} ms`);
+for (const w of underWrites) {
+  log(`  with ${w.writesPerSec} writes/s: ${w.requestsPerSec} req/s (${Math.round(w.share * 100)} %), p50 ${w.p50} ms, p99 ${w.p99} ms, errors ${w.errors + w.non2xx}`);
+}
+log(`Last update on the next read: ${lastVisible ? 'yes' : 'NO'}`);
 log(`Render of / with no cached bytes (as after a write): demo median ${renders.demo.uncachedMedianMs} ms (p95 ${renders.demo.uncachedP95Ms}); large median ${renders.large.uncachedMedianMs} ms (p95 ${renders.large.uncachedP95Ms})`);
 log(`First render of / after the process starts (before it listens): demo ${renders.demo.processStartMs} ms, large ${renders.large.processStartMs} ms`);
 log(`Sizes (large): ${Object.entries(sizes).map(([n, s]) => `${n} ${s.bytes} B (br ${s.br} B)`).join('; ')}`);

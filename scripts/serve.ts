@@ -14,8 +14,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getConfig } from '../src/config.ts';
-import { createFrontServer, loadAssets, renderThrough, type NodeHandler } from '../src/server/http/front-server.ts';
-import { RenderedCache } from '../src/server/http/rendered-cache.ts';
+import { createFrontServer, loadAssets, type NodeHandler } from '../src/server/http/front-server.ts';
+import { POLL_MS, RenderedCache, type ReadOptions } from '../src/server/http/rendered-cache.ts';
+import { RenderPool } from '../src/server/http/render-pool.ts';
 import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
 import { startDeliveryWorker } from '../src/server/notify/start-worker.ts';
@@ -89,13 +90,15 @@ const log = telemetry.log;
 
 /** The response cache, counting its lookups for the metrics. */
 class ObservedCache extends RenderedCache {
-  override get(url: string) {
+  override get(url: string, read?: ReadOptions) {
     telemetry.cacheLookup();
-    return super.get(url);
+    return super.get(url, read);
   }
 }
+// Public pages render on a worker thread, never on this one, which only answers (render-pool.ts).
+const renderPool = new RenderPool({ entry: path.join(outDir, 'server/entry.mjs') });
 const cache = new ObservedCache({
-  render: (url) => telemetry.timeRender(() => renderThrough(handler, url)),
+  render: (url) => telemetry.timeRender(() => renderPool.render(url)),
   version: currentVersion,
   tickMs: tickMs === 0 ? 1 : tickMs,
   maxBytes: 64 * 1024 * 1024,
@@ -110,7 +113,10 @@ telemetry.observe(server);
 // Render the home page once before listening: the first reader after a restart (often in the middle
 // of an incident) gets bytes from the cache instead of paying for module loading and JIT warm-up.
 const warming = performance.now();
+await renderPool.ready();
 await cache.get('/');
+// Writes from other processes (the CLI, a second instance) are seen within POLL_MS even when nobody reads.
+setInterval(() => cache.observe(), POLL_MS).unref();
 const warmedMs = Math.round(performance.now() - warming);
 
 const host = process.env.HOST ?? 'localhost';

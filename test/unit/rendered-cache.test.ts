@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { answer, etagFor, isShareable, negotiate, notModified, RenderedCache, toEntry, type Rendered } from '../../src/server/http/rendered-cache.ts';
+import { answer, etagFor, isShareable, negotiate, notModified, POLL_MS, RenderedCache, STALE_MS, toEntry, type Entry, type Rendered } from '../../src/server/http/rendered-cache.ts';
 
 const PUBLIC = 'public, max-age=30';
 const page = (text: string, headers: Record<string, string> = {}): Rendered => ({
@@ -199,5 +199,131 @@ describe('RenderedCache', () => {
     expect(cache.stats.misses).toBe(misses);
     await cache.get('/b');
     expect(cache.stats.misses).toBe(misses + 1);
+  });
+});
+
+/**
+ * A cache whose renders the test finishes by hand, in any order: each render shows the data
+ * version it was started at.
+ */
+function manual() {
+  const state = { version: 1, now: 0 };
+  const pending: { url: string; version: number; finish: () => void }[] = [];
+  const cache = new RenderedCache({
+    render: (url) => {
+      const version = state.version;
+      return new Promise<Rendered>((resolve) => pending.push({ url, version, finish: () => resolve(page(big(`version ${version}`))) }));
+    },
+    version: () => state.version,
+    now: () => state.now,
+    tickMs: 60_000,
+    maxBytes: 1_000_000,
+  });
+  /** Finishes every render started so far (newest first, the unkind order) and lets them settle. */
+  const finishAll = async () => {
+    for (const job of pending.splice(0).reverse()) job.finish();
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  const shown = (entry: Entry) => Number(/version (\d+)/.exec(entry.body.toString())![1]);
+  return { cache, state, pending, finishAll, shown };
+}
+
+describe('freshness after a write', () => {
+  it('keeps the three promises within 1 s: the poll and the stale window together', () => {
+    expect(POLL_MS + STALE_MS).toBeLessThan(1000 - 300); // room for a busy event loop
+  });
+
+  it('rule 1: the writer sees the write on the next request, while others may still get the previous page', async () => {
+    const { cache, state, finishAll, shown } = manual();
+    const first = cache.get('/');
+    await finishAll();
+    expect(shown(await first)).toBe(1);
+    state.version = 2; // the write is acknowledged
+    state.now = 10;
+    const firstReader = cache.get('/'); // starts the render and waits for it
+    const nextReader = await cache.get('/'); // answered at once from the previous bytes
+    expect(shown(nextReader)).toBe(1);
+    const writer = cache.get('/', { fresh: true });
+    await finishAll();
+    expect(shown(await writer)).toBe(2);
+    expect(shown(await firstReader)).toBe(2);
+    expect(cache.stats.stale).toBe(1);
+  });
+
+  it('rule 1: one reader alone always gets the current page', async () => {
+    const { cache, state, finishAll, shown } = manual();
+    const first = cache.get('/');
+    await finishAll();
+    await first;
+    state.version = 2;
+    const read = cache.get('/');
+    await finishAll();
+    expect(shown(await read)).toBe(2);
+  });
+
+  it('rule 2: a read starting STALE_MS after the write was first seen waits for the new page', async () => {
+    const { cache, state, finishAll, shown } = manual();
+    const first = cache.get('/');
+    await finishAll();
+    await first;
+    state.version = 2;
+    state.now = 100;
+    cache.observe(); // the server's poll sees the write, though nobody reads yet
+    state.now = 200;
+    const rendering = cache.get('/'); // a render is under way from now on
+    state.now = 100 + STALE_MS - 1;
+    expect(shown(await cache.get('/'))).toBe(1);
+    state.now = 100 + STALE_MS;
+    const late = cache.get('/');
+    await finishAll();
+    expect(shown(await late)).toBe(2);
+    expect(shown(await rendering)).toBe(2);
+  });
+
+  it('rule 2: a stream of writes does not stretch the window: it counts from the first write the bytes miss', async () => {
+    const { cache, state, finishAll, shown } = manual();
+    const first = cache.get('/');
+    await finishAll();
+    await first;
+    const waiting: Promise<Entry>[] = [];
+    for (let v = 2; v <= 6; v++) {
+      state.version = v;
+      state.now = (v - 2) * (STALE_MS / 5); // a write every fifth of the window; renders never finish
+      cache.observe();
+      waiting.push(cache.get('/')); // the first reader of each version waits for its render
+    }
+    expect(shown(await cache.get('/'))).toBe(1); // within the window of version 2
+    state.now = STALE_MS; // one full window after version 2 was first seen
+    const read = cache.get('/');
+    await finishAll();
+    expect(shown(await read)).toBe(6);
+    expect((await Promise.all(waiting)).map(shown)).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('rule 3: nobody sees an older page after a newer one, whatever order renders finish in', async () => {
+    const { cache, state, pending, shown } = manual();
+    const seen: number[] = [];
+    // Writes, reads (some by the writer), the clock and render completions, interleaved.
+    const steps = 'r w r f r R w w r R t f r w t r f R r f'.split(' ');
+    for (const step of steps) {
+      if (step === 'w') {
+        state.version++;
+        cache.observe();
+      } else if (step === 't') state.now += STALE_MS / 2;
+      else if (step === 'f') pending.splice(0, 1).forEach((job) => job.finish());
+      else {
+        const answer = cache.get('/', { fresh: step === 'R' });
+        while (pending.length > 0) {
+          // a read that waits is let through by finishing renders, oldest last
+          pending.splice(-1, 1).forEach((job) => job.finish());
+          await new Promise((r) => setTimeout(r, 0));
+        }
+        seen.push(shown(await answer));
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(seen.length).toBe(10);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBe(state.version);
   });
 });

@@ -1,12 +1,17 @@
 // The small node:http server in front of Astro (the node adapter runs in middleware mode).
 //
 //   GET/HEAD of a static asset  → bytes loaded at start, compressed once
-//   GET/HEAD of a public route  → RenderedCache (rendered bytes, re-rendered after a write or a tick)
-//   everything else             → Astro, untouched (the workspace, the write API, form posts)
+//   GET/HEAD of a public route  → RenderedCache (rendered bytes; renders run on worker threads,
+//                                 see render-pool.ts and /work/notes/front-server.md)
+//   everything else             → Astro on this thread, untouched (the workspace, the write API, form posts)
 //
 // Cached responses are rendered through the very same Astro handler, with a request stripped of
 // anything reader-specific (cookies, credentials, conditional headers), so what is shared is what any
 // anonymous reader would get. Astro's own middleware still sets ETag, Cache-Control and CORS.
+//
+// Who needs the current version at once (RenderedCache freshness rule 1): a reader with a staff
+// session cookie or an Authorization header, and any reader from the address a write came from in
+// the last second. Everyone else may get the previous bytes for a moment while the page renders again.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -211,17 +216,46 @@ function send(res: http.ServerResponse, reply: Answer): void {
   res.end(reply.body ?? undefined);
 }
 
+/** How long after a write through this server its client counts as the writer. */
+export const WRITER_FRESH_MS = 1000;
+
+const SESSION_COOKIE = /(^|;\s*)(__Host-)?candor_session=/;
+
+/** Remembers where writes came from, for the next second. */
+class RecentWriters {
+  readonly #at = new Map<string, number>();
+  note(address: string, now: number): void {
+    if (this.#at.size > 1000) for (const [a, at] of this.#at) if (now - at >= WRITER_FRESH_MS) this.#at.delete(a);
+    this.#at.set(address, now);
+  }
+  has(address: string, now: number): boolean {
+    const at = this.#at.get(address);
+    return at !== undefined && now - at < WRITER_FRESH_MS;
+  }
+}
+
 export function createFrontServer(options: FrontServerOptions): http.Server {
   const { handler, assets, cache } = options;
   const onError = options.onError ?? ((error, url) => console.error(`Could not render ${url}:`, error));
+  const writers = new RecentWriters();
   return http.createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    if (method !== 'GET' && method !== 'HEAD') return void handler(req, res);
+    const address = req.socket.remoteAddress ?? '';
+    if (method !== 'GET' && method !== 'HEAD') {
+      // Any other method may write: its client reads its own write next (rule 1), and the cache
+      // notes the new version now rather than at the next read or poll.
+      res.once('finish', () => {
+        writers.note(address, Date.now());
+        cache.observe();
+      });
+      return void handler(req, res);
+    }
     const asset = assets.get(url.split('?', 1)[0]!);
     const key = asset ? null : cacheKeyOf(url);
     if (!asset && (key === null || !isSharedPath(key.split('?', 1)[0]!))) return void handler(req, res);
-    (asset ? Promise.resolve(asset) : cache.get(key!)).then((entry) => answer(entry, method, req.headers)).then(
+    const fresh = SESSION_COOKIE.test(req.headers.cookie ?? '') || req.headers.authorization !== undefined || writers.has(address, Date.now());
+    (asset ? Promise.resolve(asset) : cache.get(key!, { fresh })).then((entry) => answer(entry, method, req.headers)).then(
       (reply) => send(res, reply),
       (error: unknown) => {
         onError(error, url);

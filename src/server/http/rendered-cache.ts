@@ -1,16 +1,27 @@
 // The outage-day read path: public responses kept as rendered bytes (with their ETag and gzip and
 // brotli variants), so thousands of readers refreshing at once cost a Map lookup each, not a render.
+// Renders happen elsewhere (RenderPool: worker threads), never on the thread that answers.
 //
-// An entry is good while two things hold:
+// An entry is current while two things hold:
 //  - the data version it was rendered at is still the current one. Every command bumps the version
-//    in its own transaction, so the first request after a write renders afresh: a write is visible
-//    on the very next request, never a stale page after it.
+//    in its own transaction.
 //  - its clock tick has not passed. Pages also depend on the clock (the live duration of an open
 //    incident, "updated 3 minutes ago", today's bar), so an entry older than one tick is re-rendered.
 //    Within the same data version the old bytes are still served while the new ones render
-//    (stale-while-revalidate, for entries less than two ticks old), so the tick never stalls a
-//    reader, and no text is ever more than two ticks behind the clock.
-// Concurrent misses for the same URL and version share one render.
+//    (for entries less than two ticks old), so no text is ever more than two ticks behind the clock.
+//
+// After a write, the first reader of a page starts its render and waits; readers arriving while it
+// renders are not held up. Freshness rules (test/unit/rendered-cache.test.ts):
+//  1. The writer sees the write on the next request: a read marked `fresh` (see front-server.ts:
+//     a staff cookie, a token, or the address a write just came from) always waits for the current
+//     version.
+//  2. Any read that starts more than 1 s after a write was acknowledged shows it: the previous
+//     version's bytes are answered only within STALE_MS of this process first seeing the next
+//     version, and it looks at least every POLL_MS (observe()), so 1 s is never reached.
+//  3. Nobody gets an older page after a newer one: an entry is replaced only by a newer one, and a
+//     stale answer is always the newest stored.
+// Concurrent renders of the same URL and version are one render (coalesced), and a write makes a
+// page render again only when someone asks for it.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { ifNoneMatchHits } from './etag.ts';
@@ -181,12 +192,29 @@ export interface CacheOptions {
   maxBytes: number;
   maxEntries?: number;
   now?: () => number;
+  /** How long after first seeing a new version the previous bytes may still be answered. */
+  staleMs?: number;
+}
+
+/** The default of CacheOptions.staleMs; with POLL_MS and an idle event loop, well within 1 s. */
+export const STALE_MS = 500;
+/** How often the server calls observe() (scripts/serve.ts) between requests. */
+export const POLL_MS = 50;
+
+/** Versions remembered with the time they were first seen (seconds of writes, at 10 a second). */
+const SEEN_VERSIONS = 64;
+
+export interface ReadOptions {
+  /** The reader must see the current version (their own write): never answered stale. */
+  fresh?: boolean;
 }
 
 export interface CacheStats {
   hits: number;
   misses: number;
   refreshes: number;
+  /** Answered from the previous version's bytes while the current one renders. */
+  stale: number;
   entries: number;
   bytes: number;
 }
@@ -201,20 +229,47 @@ export class RenderedCache {
   readonly #entries = new Map<string, Entry>();
   readonly #inflight = new Map<string, Promise<Entry>>();
   #bytes = 0;
-  readonly stats: CacheStats = { hits: 0, misses: 0, refreshes: 0, entries: 0, bytes: 0 };
+  readonly stats: CacheStats = { hits: 0, misses: 0, refreshes: 0, stale: 0, entries: 0, bytes: 0 };
+  /** Data versions as this process first saw them, oldest first. */
+  #seen: { version: number; at: number }[] = [];
 
   constructor(options: CacheOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
-  /** The entry to answer this URL with: cached when still true, rendered (once) when not. */
-  async get(url: string): Promise<Entry> {
+  /**
+   * Reads the current data version and notes when it was first seen. The server calls this every
+   * POLL_MS as well as on every request, so a write is seen soon after it lands even when nobody
+   * reads (rule 2 counts from the write, not from the next read).
+   */
+  observe(): number {
     const version = this.#options.version();
+    if (version !== this.#seen.at(-1)?.version) {
+      this.#seen.push({ version, at: this.#now() });
+      if (this.#seen.length > SEEN_VERSIONS) this.#seen.shift();
+    }
+    return version;
+  }
+
+  /**
+   * Whether bytes of `version` may still be answered: the first newer version was seen less than
+   * STALE_MS ago. Unknown (older than the log) counts as long ago.
+   */
+  #mayServeStale(version: number, now: number): boolean {
+    const next = this.#seen.findIndex((s) => s.version > version);
+    return next > 0 && now - this.#seen[next]!.at < (this.#options.staleMs ?? STALE_MS);
+  }
+
+  /** The entry to answer this URL with: cached when still true, rendered (once) when not. */
+  async get(url: string, read: ReadOptions = {}): Promise<Entry> {
+    const version = this.observe();
     const entry = this.#entries.get(url);
-    const age = entry ? this.#now() - entry.renderedAt : Infinity;
+    const now = this.#now();
+    const age = entry ? now - entry.renderedAt : Infinity;
     // Beyond two ticks (a quiet page nobody read for a while) the old text could mislead: render.
-    if (entry && entry.version === version && age < 2 * this.#options.tickMs) {
+    const recent = age < 2 * this.#options.tickMs;
+    if (entry && entry.version === version && recent) {
       this.#touch(url, entry);
       this.stats.hits++;
       if (age >= this.#options.tickMs) {
@@ -222,6 +277,13 @@ export class RenderedCache {
         this.stats.refreshes++;
         this.#render(url, version).catch(() => undefined);
       }
+      return entry;
+    }
+    // Written since, and another reader already waits for the new page: the previous bytes, for a
+    // moment, to anyone but the writer, rather than queueing behind the render. A reader who finds
+    // no render under way starts one and waits, so one reading alone always sees the write.
+    if (entry && recent && !read.fresh && entry.version < version && this.#inflight.has(`${version} ${url}`) && this.#mayServeStale(entry.version, now)) {
+      this.stats.stale++;
       return entry;
     }
     this.stats.misses++;

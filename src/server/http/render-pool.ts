@@ -1,0 +1,110 @@
+// Renders public pages on worker threads, so the thread that answers readers never runs a render:
+// a cached answer is never stuck behind one. Each worker loads the built Astro handler and its own
+// database connection, and renders one URL at a time (renderThrough: an anonymous GET); URLs queue
+// in order. A worker that dies fails the renders it held and is replaced.
+import { Worker } from 'node:worker_threads';
+import type { Rendered } from './rendered-cache.ts';
+
+interface Job {
+  url: string;
+  resolve: (rendered: Rendered) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  ready: Promise<void>;
+}
+
+export type RenderReply = { ok: true; status: number; headers: Record<string, string | string[]>; body: Uint8Array } | { ok: false; message: string };
+
+export interface RenderPoolOptions {
+  /** The built server entry (dist/server/entry.mjs), loaded by each worker. */
+  entry: string;
+  /** Number of worker threads; one leaves the other core of a small machine to readers. */
+  size?: number;
+  /** Heap limits per worker, in MB (the main thread's come from SERVER_NODE_FLAGS). */
+  maxOldGenerationSizeMb?: number;
+}
+
+export class RenderPool {
+  readonly #options: Required<RenderPoolOptions>;
+  readonly #slots: Slot[] = [];
+  readonly #queue: Job[] = [];
+  #closed = false;
+
+  constructor(options: RenderPoolOptions) {
+    this.#options = { size: 1, maxOldGenerationSizeMb: 192, ...options };
+    for (let i = 0; i < this.#options.size; i++) this.#slots.push(this.#spawn());
+  }
+
+  /** Resolves once every worker has loaded the handler. */
+  async ready(): Promise<void> {
+    await Promise.all(this.#slots.map((slot) => slot.ready));
+  }
+
+  render(url: string): Promise<Rendered> {
+    if (this.#closed) return Promise.reject(new Error('the render pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ url, resolve, reject });
+      this.#next();
+    });
+  }
+
+  /** Renders queued or running: how far behind the workers are. */
+  get pending(): number {
+    return this.#queue.length + this.#slots.filter((slot) => slot.job).length;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) job.reject(new Error('the render pool is closed'));
+    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(new URL('./render-worker.ts', import.meta.url), {
+      workerData: { entry: this.#options.entry },
+      resourceLimits: { maxOldGenerationSizeMb: this.#options.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 32 },
+    });
+    let loaded!: () => void;
+    const slot: Slot = { worker, job: null, ready: new Promise((resolve) => (loaded = resolve)) };
+    worker.on('message', (message: 'ready' | RenderReply) => {
+      if (message === 'ready') {
+        loaded();
+        this.#next();
+        return;
+      }
+      const job = slot.job;
+      slot.job = null;
+      if (job) {
+        if (message.ok) job.resolve({ status: message.status, headers: message.headers, body: Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength) });
+        else job.reject(new Error(message.message));
+      }
+      this.#next();
+    });
+    worker.on('error', (error) => {
+      slot.job?.reject(error instanceof Error ? error : new Error(String(error)));
+      slot.job = null;
+    });
+    worker.on('exit', () => {
+      slot.job?.reject(new Error('the render worker stopped'));
+      slot.job = null;
+      if (this.#closed) return;
+      const index = this.#slots.indexOf(slot);
+      if (index >= 0) this.#slots[index] = this.#spawn();
+    });
+    return slot;
+  }
+
+  #next(): void {
+    for (const slot of this.#slots) {
+      if (this.#queue.length === 0) return;
+      if (slot.job) continue;
+      const job = this.#queue.shift()!;
+      slot.job = job;
+      slot.worker.postMessage(job.url);
+    }
+  }
+}
