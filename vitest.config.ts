@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 const FAST_HASHING = { CANDOR_PASSWORD_HASH_COST: 'test' };
 const REAL_COST = 'test/db/password-cost.test.ts';
 // Generous for a busy shared machine, where a server or Chromium start alone can take many seconds.
-const timeouts = { testTimeout: 60_000, hookTimeout: 90_000 };
+const timeouts = { testTimeout: 90_000, hookTimeout: 120_000 };
 
 export default defineConfig({
   test: {

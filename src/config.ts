@@ -52,7 +52,7 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /**
    * argon2id cost for new password hashes. `standard` is OWASP's recommendation; `test` is a
-   * trivial cost for the test suite only (hundreds of hashes), refused when NODE_ENV=production.
+   * trivial cost for the test suite only (hundreds of hashes), ignored when NODE_ENV=production.
    * Stored hashes name their own cost, so either kind still verifies under the other.
    */
   passwordHashCost: PasswordHashCost;
@@ -64,8 +64,8 @@ export function passwordHashCostOf(env: Record<string, string | undefined>): Pas
   const raw = env.CANDOR_PASSWORD_HASH_COST ?? '';
   if (raw === '' || raw === 'standard') return 'standard';
   if (raw !== 'test') throw new Error(`CANDOR_PASSWORD_HASH_COST must be standard or test, got "${raw}"`);
-  if (env.NODE_ENV === 'production') throw new Error('CANDOR_PASSWORD_HASH_COST=test is for the test suite and is refused when NODE_ENV=production');
-  return 'test';
+  // Production always hashes at the standard cost, whatever the environment says.
+  return env.NODE_ENV === 'production' ? 'standard' : 'test';
 }
 
 function readBoolean(name: string, fallback: boolean): boolean {

@@ -42,8 +42,8 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   child.stderr?.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   // A condition, not a stopwatch: on a loaded machine a cold start can take many seconds, so wait
-  // as long as the hook may (the hook timeout in vitest.config.ts), not a guess at how fast it usually is.
-  const deadline = Date.now() + 55_000;
+  // as long as the hook may (just under the hook timeout in vitest.config.ts), not a guess at how fast it usually is.
+  const deadline = Date.now() + 110_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
@@ -52,7 +52,10 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // not left running after the test gave up on it
+      throw new Error(`server did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -34,6 +34,8 @@ describe('cacheKeyOf', () => {
     expect(isSharedPath('/subscribe')).toBe(true);
     expect(isSharedPath('/administrators')).toBe(true);
     expect(isSharedPath('/history')).toBe(true);
+    expect(isSharedPath('/healthz')).toBe(false); // about this process, answered on its thread
+    expect(isSharedPath('/metrics')).toBe(false);
   });
 });
 

@@ -53,8 +53,13 @@ export function cacheKeyOf(url: string): string | null {
   return kept.length > 0 ? `${path}?${new URLSearchParams(kept)}` : path;
 }
 
-/** Paths never served from the shared cache: the workspace, the write API and subscription links are per person. */
+/**
+ * Paths never served from the shared cache: the workspace, the write API and subscription links
+ * are per person, and /healthz and /metrics tell about this process, so they are answered on its
+ * own thread.
+ */
 export function isSharedPath(pathname: string): boolean {
+  if (pathname === '/healthz' || pathname === '/metrics') return false;
   return !(
     pathname === '/admin' ||
     pathname.startsWith('/admin/') ||

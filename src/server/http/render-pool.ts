@@ -1,14 +1,30 @@
 // Renders public pages on worker threads, so the thread that answers readers never runs a render:
 // a cached answer is never stuck behind one. Each worker loads the built Astro handler and its own
 // database connection, and renders one URL at a time (renderThrough: an anonymous GET); URLs queue
-// in order. A worker that dies fails the renders it held and is replaced.
+// in order. A URL already waiting in the queue is not queued again: whoever asks for it meanwhile
+// (after more writes, say) gets the same render, which reads the data when it starts, so a burst
+// of writes costs each page one render, not one per write. A worker that dies fails the renders it
+// held and is replaced. One worker keeps renders of a page in the order they were asked for.
 import { Worker } from 'node:worker_threads';
 import type { Rendered } from './rendered-cache.ts';
 
-interface Job {
-  url: string;
+interface Waiter {
   resolve: (rendered: Rendered) => void;
   reject: (error: Error) => void;
+}
+
+class Job {
+  readonly url: string;
+  readonly waiters: Waiter[] = [];
+  constructor(url: string) {
+    this.url = url;
+  }
+  resolve(rendered: Rendered): void {
+    for (const w of this.waiters) w.resolve(rendered);
+  }
+  reject(error: Error): void {
+    for (const w of this.waiters) w.reject(error);
+  }
 }
 
 interface Slot {
@@ -32,6 +48,8 @@ export class RenderPool {
   readonly #options: Required<RenderPoolOptions>;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
+  /** Queued jobs (not yet started) by URL. */
+  readonly #queued = new Map<string, Job>();
   #closed = false;
 
   constructor(options: RenderPoolOptions) {
@@ -47,7 +65,13 @@ export class RenderPool {
   render(url: string): Promise<Rendered> {
     if (this.#closed) return Promise.reject(new Error('the render pool is closed'));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ url, resolve, reject });
+      let job = this.#queued.get(url);
+      if (!job) {
+        job = new Job(url);
+        this.#queue.push(job);
+        this.#queued.set(url, job);
+      }
+      job.waiters.push({ resolve, reject });
       this.#next();
     });
   }
@@ -59,6 +83,7 @@ export class RenderPool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#queued.clear();
     for (const job of this.#queue.splice(0)) job.reject(new Error('the render pool is closed'));
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
   }
@@ -103,6 +128,7 @@ export class RenderPool {
       if (this.#queue.length === 0) return;
       if (slot.job) continue;
       const job = this.#queue.shift()!;
+      this.#queued.delete(job.url);
       slot.job = job;
       slot.worker.postMessage(job.url);
     }

@@ -1,0 +1,62 @@
+// RenderPool with real worker threads over a tiny handler module (instead of the Astro build):
+// bytes come back whole, a URL queued twice is rendered once, and a worker that dies fails only
+// the render it held and is replaced.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RenderPool } from '../../src/server/http/render-pool.ts';
+
+let dir: string;
+let entry: string;
+let pool: RenderPool;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-pool-'));
+  entry = path.join(dir, 'entry.mjs');
+  // Counts renders per URL; /slow holds the worker until /release is asked for... by time instead:
+  // it busy-waits 200 ms so that other URLs queue behind it. /die ends the worker thread.
+  fs.writeFileSync(
+    entry,
+    `const counts = new Map();
+export function handler(req, res) {
+  if (req.url === '/die') process.exit(1);
+  if (req.url === '/slow') { const until = Date.now() + 200; while (Date.now() < until); }
+  counts.set(req.url, (counts.get(req.url) ?? 0) + 1);
+  res.writeHead(200, { 'content-type': 'text/plain', 'x-count': String(counts.get(req.url)) });
+  res.end('page ' + req.url + ' ' + 'x'.repeat(100000));
+}
+`,
+  );
+  pool = new RenderPool({ entry });
+  await pool.ready();
+});
+afterAll(async () => {
+  await pool?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('RenderPool', () => {
+  it('renders on a worker thread and returns the whole response', async () => {
+    const rendered = await pool.render('/a');
+    expect(rendered.status).toBe(200);
+    expect(rendered.headers['content-type']).toBe('text/plain');
+    expect(rendered.body.toString()).toBe('page /a ' + 'x'.repeat(100000));
+  });
+
+  it('renders a URL once however often it is asked for while it waits in the queue', async () => {
+    const slow = pool.render('/slow'); // occupies the worker
+    const asks = [pool.render('/b'), pool.render('/b'), pool.render('/b')];
+    await slow;
+    const answers = await Promise.all(asks);
+    expect(new Set(answers.map((r) => r.headers['x-count']))).toEqual(new Set(['1']));
+    expect((await pool.render('/b')).headers['x-count']).toBe('2'); // asked again after: rendered again
+  });
+
+  it('fails the render a dying worker held, and renders on with a new one', async () => {
+    await expect(pool.render('/die')).rejects.toThrow(/render worker stopped/);
+    const after = await pool.render('/c');
+    expect(after.body.toString()).toContain('page /c');
+    expect(after.headers['x-count']).toBe('1'); // a fresh worker: its counts start again
+  });
+});
