@@ -29,9 +29,11 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   const isReady = options.isReady ?? ((res: Response) => res.status < 500);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-test-'));
   const databasePath = path.join(dir, 'candor.db');
-  // The demo database prepared once per run (test/support/build-once.ts), unless the test asks
-  // for another database: the server finds it migrated and seeded, as on any restart.
-  if (env.CANDOR_DB === undefined && env.CANDOR_DEMO !== 'false') fs.copyFileSync(inject('demoDatabase'), databasePath);
+  // A database prepared once per run (test/support/build-once.ts), with or without the demo as this
+  // server would load it, unless the test names its own: the server finds it migrated and set up,
+  // as on any restart.
+  const demo = env.CANDOR_DEMO === undefined ? env.NODE_ENV !== 'production' : env.CANDOR_DEMO === 'true';
+  if (env.CANDOR_DB === undefined) fs.copyFileSync(inject(demo ? 'demoDatabase' : 'emptyDatabase'), databasePath);
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.resolve('scripts/serve.ts')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_OUT_DIR: OUT_DIR, ...env },
