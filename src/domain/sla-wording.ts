@@ -14,9 +14,9 @@ const INCIDENT_LEVELS: [Exclude<ImpactLevel, 'under_maintenance'>, string][] = [
   ['degraded_performance', 'Degraded performance'],
 ];
 
-function listInWords(items: string[]): string {
+function listInWords(items: string[], conjunction: 'and' | 'or' = 'and'): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
 }
 
 function plural(n: number, word: string): string {
@@ -43,7 +43,8 @@ export function describeMaintenanceRule(rules: MaintenanceRules, weights: Weight
   if (rules.maxHours !== null) conditions.push(`lasts at most ${plural(rules.maxHours, 'hour')}`);
   if (rules.maxPerYear !== null) conditions.push(`is one of at most ${plural(rules.maxPerYear, 'window')} in its calendar year`);
   if (rules.allowedDays !== null) {
-    conditions.push(`starts on ${listInWords(rules.allowedDays.map((d) => WEEKDAYS[d - 1] ?? `day ${d}`))}`);
+    // A window starts on one day: "on a Saturday or Sunday", never "on Saturday and Sunday".
+    conditions.push(`starts on a ${listInWords(rules.allowedDays.map((d) => WEEKDAYS[d - 1] ?? `day ${d}`), 'or')}`);
   }
   return (
     `Planned maintenance is left out of counted time only when it was ${listInWords(conditions)}. ` +

@@ -21,8 +21,12 @@ describe('SLA wording', () => {
   it('states the maintenance rule from the policy’s numbers', () => {
     expect(describeMaintenanceRule({ noticeDays: 30, maxHours: 48, maxPerYear: 2, allowedDays: [6, 7] }, DEFAULT_WEIGHTS)).toBe(
       'Planned maintenance is left out of counted time only when it was announced at least 30 days ahead, lasts at most ' +
-        '48 hours, is one of at most 2 windows in its calendar year and starts on Saturday and Sunday. A window that ' +
+        '48 hours, is one of at most 2 windows in its calendar year and starts on a Saturday or Sunday. A window that ' +
         "breaks any of these rules, and any time past a window's announced end, counts as downtime at weight 1.",
+    );
+    expect(describeMaintenanceRule({ noticeDays: 0, maxHours: null, maxPerYear: null, allowedDays: [5] }, DEFAULT_WEIGHTS)).toMatch(/ and starts on a Friday\. /);
+    expect(describeMaintenanceRule({ noticeDays: 0, maxHours: null, maxPerYear: null, allowedDays: [5, 6, 7] }, DEFAULT_WEIGHTS)).toMatch(
+      / starts on a Friday, Saturday or Sunday\. /,
     );
     expect(describeMaintenanceRule({ noticeDays: 0, maxHours: null, maxPerYear: null, allowedDays: null }, DEFAULT_WEIGHTS)).toMatch(
       /^Planned maintenance is left out of counted time only when it was announced before it starts\. /,
