@@ -2,6 +2,7 @@
 // calendar dates (a component's start date) are ISO `YYYY-MM-DD` text in the site time zone.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { IMPACT_LEVELS, INCIDENT_IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, STAFF_ROLES, UPDATE_KINDS } from '../src/domain/status.ts';
 
 const ms = (name: string) => integer(name, { mode: 'number' });
 const publicId = () => text('public_id').notNull().unique();
@@ -96,8 +97,8 @@ export const incidents = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     publicId: publicId(),
     title: text('title').notNull(),
-    impact: text('impact', { enum: ['none', 'minor', 'major', 'critical'] }).notNull(),
-    status: text('status', { enum: ['investigating', 'identified', 'monitoring', 'resolved'] }).notNull(),
+    impact: text('impact', { enum: INCIDENT_IMPACTS }).notNull(),
+    status: text('status', { enum: INCIDENT_STATUSES }).notNull(),
     /** Customers began to be affected (may be back-dated). */
     startedAt: ms('started_at').notNull(),
     /** Provider restored service on its side (failover complete, fix deployed). */
@@ -129,8 +130,8 @@ export const incidentUpdates = sqliteTable(
     incidentId: integer('incident_id')
       .notNull()
       .references(() => incidents.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['update', 'apology', 'correction'] }).notNull().default('update'),
-    status: text('status', { enum: ['investigating', 'identified', 'monitoring', 'resolved'] }).notNull(),
+    kind: text('kind', { enum: UPDATE_KINDS }).notNull().default('update'),
+    status: text('status', { enum: INCIDENT_STATUSES }).notNull(),
     bodyMd: text('body_md').notNull(),
     bodyHtml: text('body_html').notNull(),
     /** When the update is about; earlier than created_at when recorded after the fact. */
@@ -182,9 +183,7 @@ export const maintenances = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     publicId: publicId(),
     title: text('title').notNull(),
-    status: text('status', {
-      enum: ['scheduled', 'in_progress', 'verifying', 'completed', 'cancelled'],
-    }).notNull(),
+    status: text('status', { enum: MAINTENANCE_STATUSES }).notNull(),
     scheduledStart: ms('scheduled_start').notNull(),
     scheduledEnd: ms('scheduled_end').notNull(),
     actualStart: ms('actual_start'),
@@ -220,9 +219,7 @@ export const maintenanceUpdates = sqliteTable(
     maintenanceId: integer('maintenance_id')
       .notNull()
       .references(() => maintenances.id, { onDelete: 'cascade' }),
-    status: text('status', {
-      enum: ['scheduled', 'in_progress', 'verifying', 'completed', 'cancelled'],
-    }).notNull(),
+    status: text('status', { enum: MAINTENANCE_STATUSES }).notNull(),
     bodyMd: text('body_md').notNull(),
     bodyHtml: text('body_html').notNull(),
     displayAt: ms('display_at').notNull(),
@@ -245,9 +242,7 @@ export const impactPeriods = sqliteTable(
       .references(() => components.id, { onDelete: 'cascade' }),
     incidentId: integer('incident_id').references(() => incidents.id, { onDelete: 'cascade' }),
     maintenanceId: integer('maintenance_id').references(() => maintenances.id, { onDelete: 'cascade' }),
-    level: text('level', {
-      enum: ['degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'],
-    }).notNull(),
+    level: text('level', { enum: IMPACT_LEVELS }).notNull(),
     startedAt: ms('started_at').notNull(),
     endedAt: ms('ended_at'),
     ...stamps,
@@ -301,7 +296,7 @@ export const users = sqliteTable('users', {
   publicId: publicId(),
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
-  role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+  role: text('role', { enum: STAFF_ROLES }).notNull(),
   passwordHash: text('password_hash').notNull(),
   totpSecret: text('totp_secret'),
   totpEnabledAt: ms('totp_enabled_at'),

@@ -5,14 +5,11 @@ import { formatDuration } from './durations.ts';
 import { formatPercent } from './format-number.ts';
 import type { MaintenanceRules } from './maintenance-policy.ts';
 import type { TargetedImpact } from './response-compliance.ts';
-import { impactLabel, type ClassLabels, type ImpactLevel } from './status.ts';
+import { COMPONENT_STATUS_LABELS, impactLabel, INCIDENT_LEVELS, type ClassLabels } from './status.ts';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const INCIDENT_LEVELS: [Exclude<ImpactLevel, 'under_maintenance'>, string][] = [
-  ['major_outage', 'Major outage'],
-  ['partial_outage', 'Partial outage'],
-  ['degraded_performance', 'Degraded performance'],
-];
+/** The incident levels, worst first. */
+const LEVELS_WORST_FIRST = [...INCIDENT_LEVELS].reverse();
 
 function listInWords(items: string[], conjunction: 'and' | 'or' = 'and'): string {
   if (items.length <= 1) return items.join('');
@@ -31,7 +28,7 @@ function weightMeaning(weight: number): string {
 
 /** One line per level: "Partial outage: weight 0.3 — an hour counts as 18 min of downtime." */
 export function describeWeights(weights: Weights): string[] {
-  const lines = INCIDENT_LEVELS.map(([level, label]) => `${label}: weight ${weights[level]} — ${weightMeaning(weights[level])}.`);
+  const lines = LEVELS_WORST_FIRST.map((level) => `${COMPONENT_STATUS_LABELS[level]}: weight ${weights[level]} — ${weightMeaning(weights[level])}.`);
   lines.push(`Maintenance that is not excused: weight ${weights.under_maintenance} — ${weightMeaning(weights.under_maintenance)}.`);
   return lines;
 }

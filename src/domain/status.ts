@@ -1,16 +1,40 @@
 // Status vocabulary (identical to the de-facto standard) and the rules that derive statuses.
 
-export type ComponentStatus =
-  | 'operational'
-  | 'degraded_performance'
-  | 'partial_outage'
-  | 'major_outage'
-  | 'under_maintenance';
-export type ImpactLevel = Exclude<ComponentStatus, 'operational'>;
+// Every word of the domain is listed once here, `as const`; the database enums (db/schema.ts),
+// the zod enums of the commands, the type aliases and every label map derive from these lists.
+
+export const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
+/** The levels an impact period can have (a component's status other than operational). */
+export const IMPACT_LEVELS = ['degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const;
+export type ImpactLevel = (typeof IMPACT_LEVELS)[number];
+
+/** The levels an incident may put a component at (maintenance has its own records). */
+export const INCIDENT_LEVELS = ['degraded_performance', 'partial_outage', 'major_outage'] as const;
+export type IncidentLevel = (typeof INCIDENT_LEVELS)[number];
+
 export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
-export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
-export type IncidentImpact = 'none' | 'minor' | 'major' | 'critical';
-export type MaintenanceStatus = 'scheduled' | 'in_progress' | 'verifying' | 'completed' | 'cancelled';
+
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/** Every status but resolved: an incident in one of these is open. */
+export const OPEN_INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
+
+export const INCIDENT_IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
+export type IncidentImpact = (typeof INCIDENT_IMPACTS)[number];
+
+/** What an incident update is: a plain update, or an apology or correction labelled as such. */
+export const UPDATE_KINDS = ['update', 'apology', 'correction'] as const;
+export type UpdateKind = (typeof UPDATE_KINDS)[number];
+
+export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed', 'cancelled'] as const;
+export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
+/** Announced and not yet over. */
+export const ACTIVE_MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying'] as const;
+
+export const STAFF_ROLES = ['owner', 'editor', 'viewer'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export const COMPONENT_STATUS_LABELS: Record<ComponentStatus, string> = {
   operational: 'Operational',
@@ -32,6 +56,13 @@ export const IMPACT_LABELS: Record<IncidentImpact, string> = {
   minor: 'Minor',
   major: 'Major',
   critical: 'Critical',
+};
+
+/** The badge an update carries; a plain update carries none. */
+export const UPDATE_KIND_LABELS: Record<UpdateKind, string | null> = {
+  update: null,
+  apology: 'Apology',
+  correction: 'Correction',
 };
 
 /**

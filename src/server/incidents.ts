@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeDurations, type TimelineDurations } from '../domain/durations.ts';
-import { worstStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../domain/status.ts';
+import { OPEN_INCIDENT_STATUSES, worstStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../domain/status.ts';
 
 export interface UpdateView {
   publicId: string;
@@ -91,7 +91,7 @@ export function listIncidentIds(db: Db, where: SQL | undefined, limit?: number):
 
 export function listActiveIncidents(db: Db, now: number): IncidentSummary[] {
   // IN over the open statuses is a search of incidents_status; "<> 'resolved'" would scan every incident.
-  const open = inArray(s.incidents.status, ['investigating', 'identified', 'monitoring']);
+  const open = inArray(s.incidents.status, OPEN_INCIDENT_STATUSES);
   return loadIncidentSummaries(db, listIncidentIds(db, open), now);
 }
 

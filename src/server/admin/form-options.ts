@@ -1,5 +1,5 @@
 // Choices offered by the admin forms, labelled as customers will read them.
-import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, INCIDENT_STATUS_LABELS } from '../../domain/status.ts';
+import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, INCIDENT_LEVELS, INCIDENT_STATUS_LABELS, OPEN_INCIDENT_STATUSES } from '../../domain/status.ts';
 
 export interface Option {
   value: string;
@@ -13,12 +13,12 @@ export const IMPACT_OPTIONS: Option[] = [
   { value: 'none', label: `${IMPACT_LABELS.none} — a notice, nothing broken` },
 ];
 
-export const OPEN_STATUS_OPTIONS: Option[] = (['investigating', 'identified', 'monitoring'] as const).map((s) => ({
+export const OPEN_STATUS_OPTIONS: Option[] = OPEN_INCIDENT_STATUSES.map((s) => ({
   value: s,
   label: INCIDENT_STATUS_LABELS[s],
 }));
 
-export const IMPACT_LEVEL_OPTIONS: Option[] = (['degraded_performance', 'partial_outage', 'major_outage'] as const).map((l) => ({
+export const IMPACT_LEVEL_OPTIONS: Option[] = INCIDENT_LEVELS.map((l) => ({
   value: l,
   label: COMPONENT_STATUS_LABELS[l],
 }));

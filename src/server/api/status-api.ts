@@ -3,6 +3,7 @@
 import { inArray, ne, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
+import { ACTIVE_MAINTENANCE_STATUSES } from '../../domain/status.ts';
 import { loadComponentHealth } from '../component-health.ts';
 import { listIncidentIds, loadIncidentSummaries, loadUpdates } from '../incidents.ts';
 import { loadLastChangeAt } from '../last-change.ts';
@@ -94,7 +95,7 @@ const MAINTENANCE_FILTERS = {
   all: undefined,
   upcoming: eq(s.maintenances.status, 'scheduled'),
   active: inArray(s.maintenances.status, ['in_progress', 'verifying']),
-  summary: inArray(s.maintenances.status, ['scheduled', 'in_progress', 'verifying']),
+  summary: inArray(s.maintenances.status, ACTIVE_MAINTENANCE_STATUSES),
 } as const;
 
 function maintenancesOf(db: Db, basis: Basis, which: MaintenanceSelection): ApiMaintenance[] {

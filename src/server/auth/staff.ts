@@ -1,8 +1,9 @@
 // Who is signed in, as seen by admin pages and commands.
+import type { StaffRole } from '../../domain/status.ts';
 import type { Actor } from '../commands/run-command.ts';
 import { Forbidden } from '../errors.ts';
 
-export type Role = 'owner' | 'editor' | 'viewer';
+export type Role = StaffRole;
 
 export interface Staff {
   userId: number;

@@ -7,7 +7,9 @@ import { Invalid, NotFound } from '../errors.ts';
 import type { Tx } from './run-command.ts';
 
 export type IncidentRow = typeof s.incidents.$inferSelect;
-export type IncidentLevel = 'degraded_performance' | 'partial_outage' | 'major_outage';
+import type { IncidentLevel } from '../../domain/status.ts';
+
+export type { IncidentLevel };
 
 export interface PeriodRecord extends PeriodDraft {
   id: number;

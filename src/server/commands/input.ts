@@ -1,5 +1,6 @@
 // Shape checks shared by the commands: zod for types, a message per field in plain words.
 import { z } from 'zod';
+import { INCIDENT_LEVELS } from '../../domain/status.ts';
 import { Invalid } from '../errors.ts';
 import { MARKDOWN_MAX_LENGTH, renderMarkdown } from '../markdown.ts';
 
@@ -53,7 +54,7 @@ export const instant = (missing: string) =>
 
 export const confirmation = z.boolean({ error: 'Tick the box or leave it empty.' }).default(false);
 
-export const incidentLevel = z.enum(['degraded_performance', 'partial_outage', 'major_outage'], {
+export const incidentLevel = z.enum(INCIDENT_LEVELS, {
   error: 'Choose degraded performance, partial outage or major outage.',
 });
 

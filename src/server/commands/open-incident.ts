@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
 import { newPublicId } from '../../../db/ids.ts';
+import { INCIDENT_IMPACTS, OPEN_INCIDENT_STATUSES } from '../../domain/status.ts';
 import { checkIncidentMoments } from '../../domain/timeline-rules.ts';
 import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
@@ -14,8 +15,8 @@ import { runCommand } from './run-command.ts';
 
 export const openIncidentInput = z.object({
   title: title('incident'),
-  impact: z.enum(['none', 'minor', 'major', 'critical'], { error: 'Choose how severe the impact is.' }),
-  status: z.enum(['investigating', 'identified', 'monitoring'], { error: 'Choose investigating, identified or monitoring.' }).default('investigating'),
+  impact: z.enum(INCIDENT_IMPACTS, { error: 'Choose how severe the impact is.' }),
+  status: z.enum(OPEN_INCIDENT_STATUSES, { error: 'Choose investigating, identified or monitoring.' }).default('investigating'),
   message: markdown('Write the first message customers will read.'),
   /** When customers began to be affected; defaults to now. */
   startedAt: instant('Enter when customers began to be affected.').optional(),

@@ -5,7 +5,7 @@ import { eq, max } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
 import { newPublicId } from '../../../db/ids.ts';
-import { COMPONENT_STATUS_LABELS } from '../../domain/status.ts';
+import { COMPONENT_STATUS_LABELS, INCIDENT_STATUSES, UPDATE_KINDS } from '../../domain/status.ts';
 import { checkClosingAt, checkIncidentMoments } from '../../domain/timeline-rules.ts';
 import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
@@ -26,8 +26,8 @@ import { publishIncidentNotice, type IncidentNotice } from '../notify/publish.ts
 import { runCommand, type Tx } from './run-command.ts';
 
 export const postIncidentUpdateInput = z.object({
-  status: z.enum(['investigating', 'identified', 'monitoring', 'resolved'], { error: 'Choose the incident status.' }),
-  kind: z.enum(['update', 'apology', 'correction'], { error: 'Choose update, apology or correction.' }).default('update'),
+  status: z.enum(INCIDENT_STATUSES, { error: 'Choose the incident status.' }),
+  kind: z.enum(UPDATE_KINDS, { error: 'Choose update, apology or correction.' }).default('update'),
   message: markdown('Write the update customers will read.'),
   /** New levels; a component not listed keeps its level. */
   components: z

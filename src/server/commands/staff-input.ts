@@ -1,7 +1,8 @@
 // Field rules shared by the user and account commands.
 import { z } from 'zod';
 
-export const ROLES = ['owner', 'editor', 'viewer'] as const;
+export { STAFF_ROLES as ROLES } from '../../domain/status.ts';
+import { STAFF_ROLES } from '../../domain/status.ts';
 
 export const emailField = z
   .string()
@@ -17,4 +18,4 @@ export const nameField = z
   .min(1, 'Enter a name.')
   .max(100, 'Use at most 100 characters.');
 
-export const roleField = z.enum(ROLES, 'Choose owner, editor or viewer.');
+export const roleField = z.enum(STAFF_ROLES, 'Choose owner, editor or viewer.');

@@ -2,6 +2,7 @@
 // (COMPATIBILITY.md): one paragraph per update, newest first, each labelled with the status it
 // moved to — or "Update" when the status did not change — so `<strong>Resolved</strong>` marks
 // the resolution. Bodies are the markdown source, escaped: readers get text, never our markup.
+import { UPDATE_KIND_LABELS } from '../../domain/status.ts';
 import { formatInstant } from '../../domain/time-zone.ts';
 import { escapeMarkup } from '../xml-text.ts';
 
@@ -12,7 +13,6 @@ export interface FeedUpdate {
   displayAt: number;
 }
 
-const KIND_LABELS = { update: null, apology: 'Apology', correction: 'Correction' } as const;
 
 /** "Oct <var data-var='date'>4</var>, <var data-var='time'>14:05</var> CEST" — the format consumers scrape. */
 export function formatFeedMoment(at: number, tz: string, withZone = true): string {
@@ -45,7 +45,7 @@ export function labelUpdates(updates: readonly FeedUpdate[], statusLabels: Recor
   return updates.map((u, i) => {
     const previous = updates[i + 1];
     if (!previous || previous.status !== u.status) return statusLabels[u.status] ?? u.status;
-    return KIND_LABELS[u.kind] ?? 'Update';
+    return UPDATE_KIND_LABELS[u.kind] ?? 'Update';
   });
 }
 
@@ -64,7 +64,7 @@ export function renderUpdateParagraphs(updates: readonly FeedUpdate[], statusLab
     .map((u, i) => {
       const label = labels[i]!;
       // A status change wins the label (consumers key on it); the note's kind still shows.
-      const kind = KIND_LABELS[u.kind];
+      const kind = UPDATE_KIND_LABELS[u.kind];
       const prefix = kind && kind !== label ? `${kind}: ` : '';
       return paragraph(u.displayAt, tz, label, prefix + escapeBody(u.bodyMd));
     })
