@@ -120,7 +120,7 @@ export function deriveComponentStatus(periods: readonly PeriodLike[], now: numbe
 
 /**
  * The page-wide banner, from leaf component statuses only (a group must not count twice).
- * Rules and strings follow COMPATIBILITY.md; consumers compare them literally.
+ * Rules and strings follow docs/api.md ("page and status"); consumers compare them literally.
  */
 export function deriveOverallStatus(
   statuses: readonly ComponentStatus[],

@@ -1,4 +1,4 @@
-// The contract of the standard status API (COMPATIBILITY.md) as zod schemas: every field
+// The contract of the standard status API (docs/api.md, "Standard status API") as zod schemas: every field
 // present, types and enums right, and no unknown fields (Candor's additions are listed, so
 // removing or renaming a standard field — or adding one unnoticed — fails the contract).
 import { z } from 'zod';

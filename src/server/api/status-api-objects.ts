@@ -1,4 +1,4 @@
-// The de-facto standard status API objects (COMPATIBILITY.md), from Candor's read models.
+// The de-facto standard status API objects (docs/api.md, "Standard status API"), from Candor's read models.
 // Pure: every field always present, null where unknown, ISO-8601 timestamps with milliseconds.
 import { deriveOverallStatus, worstStatus, type ComponentStatus, type Indicator } from '../../domain/status.ts';
 import type { IncidentSummary, UpdateView } from '../incidents.ts';

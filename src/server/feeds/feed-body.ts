@@ -1,5 +1,5 @@
 // The HTML inside a history feed item, in the exact shape status-page consumers parse
-// (COMPATIBILITY.md): one paragraph per update, newest first, each labelled with the status it
+// (docs/api.md, "Feeds"): one paragraph per update, newest first, each labelled with the status it
 // moved to — or "Update" when the status did not change — so `<strong>Resolved</strong>` marks
 // the resolution. Bodies are the markdown source, escaped: readers get text, never our markup.
 import { UPDATE_KIND_LABELS } from '../../domain/status.ts';

@@ -1,4 +1,4 @@
-// RSS 2.0 in the de-facto status-page shape (COMPATIBILITY.md), built with the `rss` package.
+// RSS 2.0 in the de-facto status-page shape (docs/api.md, "Feeds"), built with the `rss` package.
 import RSS from 'rss';
 import { stripXmlIllegal } from '../xml-text.ts';
 import type { FeedEvent } from './feed-events.ts';
