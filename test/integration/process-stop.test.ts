@@ -36,7 +36,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, output: () => string, timeoutMs = 20_000): Promise<void> {
+async function until(what: string, condition: () => boolean | Promise<boolean>, output: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${output()}`);

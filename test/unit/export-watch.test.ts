@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openVersionProbe, watchAndExport, type VersionProbe } from '../../scripts/export/watch.ts';
 
 const dirs: string[] = [];
@@ -45,7 +45,11 @@ describe('watchAndExport', () => {
     return probe;
   }
 
-  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // The loop's clock and timers are vitest's fake ones: the test moves time on, so a busy machine
+  // cannot stretch a 10 ms step past the debounce and change the outcome.
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+  const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
   it('exports once after a burst of changes, once it has been quiet, and not without a change', async () => {
     const probe = fakeProbe();

@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { answer, etagFor, isShareable, negotiate, notModified, POLL_MS, RenderedCache, STALE_MS, toEntry, type Entry, type Rendered } from '../../src/server/http/rendered-cache.ts';
 
 const PUBLIC = 'public, max-age=30';
@@ -160,9 +160,9 @@ describe('RenderedCache', () => {
     state.text = 'later';
     const stale = await cache.get('/'); // answered at once, refreshed behind
     expect(stale.body.toString()).not.toContain('later');
-    await new Promise((r) => setTimeout(r, 50));
+    // The refresh runs behind the answer: wait until it has landed, not for a guess at how long it takes.
+    await vi.waitFor(async () => expect((await cache.get('/')).body.toString()).toContain('later'), { timeout: 10_000, interval: 10 });
     expect(state.renders).toHaveLength(2);
-    expect((await cache.get('/')).body.toString()).toContain('later');
     state.now = 1500 + 2000;
     state.text = 'much later';
     expect((await cache.get('/')).body.toString()).toContain('much later'); // waited for the render
