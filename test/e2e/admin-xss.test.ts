@@ -23,7 +23,7 @@ describe.skipIf(!hasBrowser)('XSS payloads in Chromium', () => {
     cookie = await signIn(server.url, 'editor@example.test', PASSWORD);
     seeded = await seedPayloadsThroughForms(adminClient(server.url, cookie), server.databasePath);
     browser = await launchBrowser();
-  }, 60_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

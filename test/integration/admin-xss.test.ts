@@ -16,7 +16,7 @@ beforeAll(async () => {
   await createStaff(server.databasePath, { email: 'editor@example.test', password: PASSWORD, role: 'editor' });
   editor = adminClient(server.url, await signIn(server.url, 'editor@example.test', PASSWORD));
   seeded = await seedPayloadsThroughForms(editor, server.databasePath);
-}, 60_000);
+});
 afterAll(() => server?.stop());
 
 describe('XSS payloads typed into incident and maintenance forms', () => {

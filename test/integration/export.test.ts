@@ -388,7 +388,7 @@ describe('npm run export: starting Candor and watching for changes', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 
   it('--watch exports again after a change to the data, and only then', async () => {
     const out = path.join(work, 'watched');
@@ -430,7 +430,7 @@ describe('npm run export: starting Candor and watching for changes', () => {
       await new Promise((r) => child.once('exit', r));
     }
     expect(child.exitCode).toBe(0);
-  }, 60_000);
+  });
 
   it('the command line refuses a directory that is not an export', async () => {
     const dir = path.join(work, 'cli-precious');
