@@ -4,6 +4,51 @@ import sanitizeHtml from 'sanitize-html';
 
 /** marked is slow on huge hostile input; no status update needs more. */
 export const MARKDOWN_MAX_LENGTH = 20_000;
+/**
+ * marked parses nested quotes and lists recursively: a few thousand levels overflow the stack.
+ * Real updates nest two or three levels.
+ */
+export const MARKDOWN_MAX_NESTING = 16;
+/**
+ * Emphasis delimiters (`*`, `_`) cost marked roughly quadratic time: 13,000 of them block the
+ * server for about a second, 500 for a few milliseconds. A long update uses a few dozen.
+ */
+export const MARKDOWN_MAX_EMPHASIS_MARKS = 500;
+
+const BLOCK_MARKER = /^ {0,3}(?:>|[-*+](?=\s|$)|\d{1,9}[.)](?=\s|$))\s*/;
+
+/** The deepest quote/list nesting of any line: markers at its start, plus indentation steps. */
+export function markdownNestingDepth(source: string): number {
+  let deepest = 0;
+  for (const line of source.split('\n')) {
+    let rest = line.replace(/\t/g, '    ');
+    const indent = /^ */.exec(rest)![0].length;
+    let depth = Math.floor(indent / 2);
+    rest = rest.slice(indent);
+    for (let marker = BLOCK_MARKER.exec(rest); marker !== null && marker[0].length > 0; marker = BLOCK_MARKER.exec(rest)) {
+      depth++;
+      rest = rest.slice(marker[0].length);
+      if (depth > MARKDOWN_MAX_NESTING) return depth;
+    }
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
+/** Why this source is refused before rendering (too long, too deep, too much emphasis), or null. */
+export function markdownProblem(source: string): string | null {
+  if (source.length > MARKDOWN_MAX_LENGTH) {
+    return `This text is ${source.length.toLocaleString('en-US')} characters long; the limit is ${MARKDOWN_MAX_LENGTH.toLocaleString('en-US')}. Shorten it or link to a longer document.`;
+  }
+  if (markdownNestingDepth(source) > MARKDOWN_MAX_NESTING) {
+    return `Quotes and lists are nested more than ${MARKDOWN_MAX_NESTING} levels deep. Flatten them; nothing was saved.`;
+  }
+  const marks = source.match(/[*_]/g)?.length ?? 0;
+  if (marks > MARKDOWN_MAX_EMPHASIS_MARKS) {
+    return `This text has ${marks.toLocaleString('en-US')} * and _ characters; the limit is ${MARKDOWN_MAX_EMPHASIS_MARKS}. Use less emphasis; nothing was saved.`;
+  }
+  return null;
+}
 
 const marked = new Marked({ gfm: true, breaks: true, async: false });
 
@@ -23,8 +68,20 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
 };
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Commands refuse what markdownProblem names; anything that still arrives here (a preview) is shown
+ * as plain paragraphs rather than handed to marked, so it can neither crash nor stall the server.
+ */
 export function renderMarkdown(source: string): string {
-  const clipped = source.length > MARKDOWN_MAX_LENGTH ? source.slice(0, MARKDOWN_MAX_LENGTH) : source;
-  const html = marked.parse(clipped) as string;
+  if (markdownProblem(source) !== null) {
+    const clipped = source.slice(0, MARKDOWN_MAX_LENGTH);
+    return clipped
+      .split(/\n{2,}/)
+      .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br />')}</p>`)
+      .join('\n');
+  }
+  const html = marked.parse(source) as string;
   return sanitizeHtml(html, SANITIZE);
 }

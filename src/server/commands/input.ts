@@ -1,8 +1,9 @@
 // Shape checks shared by the commands: zod for types, a message per field in plain words.
 import { z } from 'zod';
+import { stripInvisibleFormatting } from '../../domain/display-text.ts';
 import { INCIDENT_LEVELS } from '../../domain/status.ts';
 import { Invalid } from '../errors.ts';
-import { MARKDOWN_MAX_LENGTH, renderMarkdown } from '../markdown.ts';
+import { markdownProblem, renderMarkdown } from '../markdown.ts';
 
 export const TITLE_MAX_LENGTH = 200;
 
@@ -30,23 +31,20 @@ function fieldMessages(error: z.ZodError): Record<string, string> {
 export const title = (what: string) =>
   z
     .string({ error: `Give the ${what} a title.` })
+    .overwrite(stripInvisibleFormatting)
     .trim()
     .min(1, `Give the ${what} a title.`)
     .max(TITLE_MAX_LENGTH, `Keep the title under ${TITLE_MAX_LENGTH} characters; put details in the message.`);
 
-/** Markdown that must be present; refused (never clipped) above the renderer's limit. */
+/** Markdown that must be present; refused (never clipped) beyond the renderer's limits. */
 export const markdown = (missing: string) =>
   z
     .string({ error: missing })
     .trim()
     .min(1, missing)
     .superRefine((value, ctx) => {
-      if (value.length > MARKDOWN_MAX_LENGTH) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `This text is ${value.length.toLocaleString('en-US')} characters long; the limit is ${MARKDOWN_MAX_LENGTH.toLocaleString('en-US')}. Shorten it or link to a longer document.`,
-        });
-      }
+      const problem = markdownProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     });
 
 export const instant = (missing: string) =>

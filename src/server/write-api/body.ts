@@ -15,6 +15,23 @@ export const toRequestField = (path: string) => path.split('.').map(camelToSnake
 
 const isPlainObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** No command takes more than three levels (periods → an item → a time); JSON.parse accepts any. */
+export const MAX_JSON_DEPTH = 16;
+
+/** How deeply objects and arrays nest in a parsed value, counted without recursion, stopping past `limit`. */
+export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** The body as a JSON object; an empty body counts as `{}`. Throws BadBody (→ 400) otherwise. */
 export async function readJsonObject(request: Request): Promise<JsonObject> {
   const text = await request.text();
@@ -30,6 +47,7 @@ export async function readJsonObject(request: Request): Promise<JsonObject> {
     throw new BadBody(`The body is not valid JSON: ${(error as Error).message}`);
   }
   if (!isPlainObject(parsed)) throw new BadBody('The body must be a JSON object, e.g. {"message": "…"}.');
+  if (jsonDepth(parsed) > MAX_JSON_DEPTH) throw new BadBody(`The JSON nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep; no request needs more.`);
   return parsed;
 }
 
