@@ -2,5 +2,6 @@
 import { sequence } from 'astro:middleware';
 import { adminGuard } from './server/http/admin-guard.ts';
 import { publicCaching } from './server/http/public-caching.ts';
+import { securityHeaders } from './server/http/security-headers.ts';
 
-export const onRequest = sequence(adminGuard, publicCaching);
+export const onRequest = sequence(securityHeaders, adminGuard, publicCaching);

@@ -1,6 +1,7 @@
 // A small shields-style SVG status badge: "<label> | <status>". The status is always written
 // out (colour only repeats it), names are escaped, and the image has a text alternative.
 import type { Db } from '../../db/client.ts';
+import { stripInvisibleFormatting } from '../domain/display-text.ts';
 import { COMPONENT_STATUS_LABELS, deriveOverallStatus, type ComponentStatus, type Indicator } from '../domain/status.ts';
 import { loadComponentHealth } from './component-health.ts';
 import { NotFound } from './errors.ts';
@@ -53,7 +54,7 @@ export function textWidth(text: string): number {
 }
 
 function clip(text: string): string {
-  const chars = [...stripXmlIllegal(text).trim()];
+  const chars = [...stripInvisibleFormatting(stripXmlIllegal(text)).trim()];
   return chars.length > MAX_LABEL ? `${chars.slice(0, MAX_LABEL - 1).join('')}…` : chars.join('');
 }
 

@@ -28,10 +28,21 @@ function describe(m: MaintenanceSummary, url: string): string {
   return stripXmlIllegal(lines.join('\n'));
 }
 
+/**
+ * A one-line TEXT value escaped as RFC 5545 §3.3.11 asks. ical-generator escapes event fields but
+ * writes the calendar's NAME and X-WR-CALNAME as given, so a line break in the site name would
+ * start calendar lines of its own.
+ */
+export function calendarNameText(text: string): string {
+  return stripXmlIllegal(text)
+    .replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')
+    .replace(/[\\;,]/g, (c) => `\\${c}`);
+}
+
 export function buildMaintenanceCalendar(site: Site, maintenances: readonly MaintenanceSummary[]): string {
   const host = new URL(site.url).host;
   const calendar = ical({
-    name: stripXmlIllegal(`${site.name} Status - Scheduled Maintenance`),
+    name: calendarNameText(`${site.name} Status - Scheduled Maintenance`),
     prodId: { company: 'Candor', product: 'Candor status page', language: 'EN' },
     url: `${site.url}/maintenance.ics`,
     ttl: 60 * 60,

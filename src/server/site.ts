@@ -3,6 +3,7 @@ import { eq, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { newPublicId } from '../../db/ids.ts';
 import { auditLog, siteSettings, slaPolicies } from '../../db/schema.ts';
+import { stripInvisibleFormatting } from '../domain/display-text.ts';
 import { DEFAULT_WEIGHTS, type Weights } from '../domain/availability.ts';
 import type { MaintenanceRules } from '../domain/maintenance-policy.ts';
 import type { ClassLabels } from '../domain/status.ts';
@@ -83,7 +84,8 @@ export function loadSite(db: Db): Site {
   if (!row) return { ...FALLBACK_SITE, url: publicUrlOf(FALLBACK_SITE.url) };
   return {
     publicId: row.publicId,
-    name: row.name,
+    // Cleaned on the way in too; this covers names saved before that.
+    name: stripInvisibleFormatting(row.name),
     url: publicUrlOf(row.url),
     timeZone: row.timeZone,
     accentColor: row.accentColor,

@@ -1,6 +1,7 @@
 // Field rules for the configuration forms (components, groups, policies, settings). Forms send
 // text; these turn it into numbers and ids with one plain message per field.
 import { z } from 'zod';
+import { stripInvisibleFormatting } from '../../domain/display-text.ts';
 
 /** Text to number: '' is "not given" (undefined), a decimal comma is accepted. */
 const toNumber = (value: unknown) => {
@@ -21,8 +22,9 @@ export const integerField = (message: string, min: number, max: number) =>
 export const optionalIntegerField = (message: string, min: number, max: number) =>
   z.preprocess(toNumber, z.number({ error: message }).int(message).min(min, message).max(max, message).optional());
 
+/** Names are published: bidi controls and zero-width characters are dropped before any check. */
 export const nameText = (what: string) =>
-  z.string({ error: `Give the ${what} a name.` }).trim().min(1, `Give the ${what} a name.`).max(100, 'Use at most 100 characters.');
+  z.string({ error: `Give the ${what} a name.` }).overwrite(stripInvisibleFormatting).trim().min(1, `Give the ${what} a name.`).max(100, 'Use at most 100 characters.');
 
 /** Plain text shown escaped on public pages; '' becomes null. */
 export const descriptionText = z

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
+import { stripInvisibleFormatting } from '../../domain/display-text.ts';
 import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUS_LABELS } from '../../domain/status.ts';
 import { listIncidentIds, loadIncidentSummaries, loadUpdates } from '../incidents.ts';
 import { listMaintenanceIds, loadMaintenanceSummaries } from '../maintenance.ts';
@@ -51,7 +52,7 @@ function incidentEvents(db: Db, site: Site, now: number, componentId: number | u
     return {
       kind: 'incident',
       publicId: incident.publicId,
-      title: incident.title,
+      title: stripInvisibleFormatting(incident.title),
       url: `${site.url}/incidents/${incident.publicId}`,
       publishedAt: incident.startedAt,
       updatedAt: Math.max(incident.updatedAt, postmortem?.updatedAt ?? 0, ...own.map((u) => u.updatedAt)),
@@ -70,7 +71,7 @@ function maintenanceEvents(db: Db, site: Site, componentId: number | undefined):
   return loadMaintenanceSummaries(db, ids).map((m) => ({
     kind: 'maintenance',
     publicId: m.publicId,
-    title: m.title,
+    title: stripInvisibleFormatting(m.title),
     url: `${site.url}/maintenance/${m.publicId}`,
     publishedAt: m.scheduledStart,
     updatedAt: Math.max(m.updatedAt, ...m.updates.map((u) => u.updatedAt)),

@@ -1,4 +1,5 @@
 // Everything the feed routes serve: the site-wide RSS and Atom history and per-component RSS.
+import { stripInvisibleFormatting } from '../../domain/display-text.ts';
 import type { Db } from '../../../db/client.ts';
 import { NotFound } from '../errors.ts';
 import { loadSite } from '../site.ts';
@@ -53,7 +54,7 @@ export function getComponentRss(db: Db, slug: string, now: number): string {
   const events = loadFeedEvents(db, site, now, component.id);
   return buildRss(
     {
-      title: `${site.name} Status - ${component.name} Incident History`,
+      title: `${site.name} Status - ${stripInvisibleFormatting(component.name)} Incident History`,
       siteUrl: `${site.url}/components/${encodeURIComponent(component.slug)}`,
       feedUrl: `${site.url}/components/${encodeURIComponent(component.slug)}.rss`,
       updatedAt: feedUpdatedAt(events, loadSiteChangedAt(db), component.updatedAt),
