@@ -1,5 +1,6 @@
 // The one place that reads process.env. Validated once, at first use.
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 
@@ -56,6 +57,37 @@ export interface Config {
    * Stored hashes name their own cost, so either kind still verifies under the other.
    */
   passwordHashCost: PasswordHashCost;
+  /**
+   * Which X-Forwarded-For entries name the client (sign-in throttling is per address): with
+   * `hops`, that many proxies in front of Candor append an entry each; with `ranges`, every
+   * hop from those addresses (proxy-addr syntax: 10.0.0.0/8, ::1, loopback, uniquelocal) is a
+   * proxy. Null when no proxy is trusted.
+   */
+  proxyTrust: ProxyTrust | null;
+}
+
+export type ProxyTrust = { hops: number } | { ranges: string[] };
+
+/**
+ * CANDOR_TRUST_PROXY: false (default), true (one proxy, as before), a number of proxies, or a
+ * comma-separated list of proxy addresses and ranges.
+ */
+function readProxyTrust(name: string): ProxyTrust | null {
+  const raw = (process.env[name] ?? '').trim();
+  if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return null;
+  if (/^(true|yes|on)$/i.test(raw)) return { hops: 1 };
+  if (/^\d+$/.test(raw)) return Number(raw) > 32 ? invalidTrust(name, raw) : { hops: Number(raw) };
+  const ranges = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(ranges);
+  } catch (error) {
+    return invalidTrust(name, raw, (error as Error).message);
+  }
+  return { ranges };
+}
+
+function invalidTrust(name: string, raw: string, detail = ''): never {
+  throw new Error(`${name} must be true, false, a number of proxies (1-32) or a list of proxy addresses/ranges, got "${raw}"${detail ? ` (${detail})` : ''}`);
 }
 
 export type PasswordHashCost = 'standard' | 'test';
@@ -154,7 +186,8 @@ export function getConfig(): Config {
     production,
     seedDemoWhenEmpty: readDemo(production),
     migrationsDir: path.resolve(root, 'db/migrations'),
-    trustProxy: readBoolean('CANDOR_TRUST_PROXY', false),
+    proxyTrust: readProxyTrust('CANDOR_TRUST_PROXY'),
+    trustProxy: false,
     publicUrl: readPublicUrl(),
     logLevel: readLogLevel(),
     metrics: { onSitePort: readBoolean('CANDOR_METRICS', false), port: readPort('CANDOR_METRICS_PORT') },
@@ -165,5 +198,6 @@ export function getConfig(): Config {
     webhookAllowPrivate: readBoolean('CANDOR_WEBHOOK_ALLOW_PRIVATE', false),
     passwordHashCost: passwordHashCostOf(process.env),
   };
+  cached.trustProxy = cached.proxyTrust !== null;
   return cached;
 }

@@ -10,6 +10,8 @@ export abstract class CandorError extends Error {
   abstract readonly code: RefusalCode;
   /** Field name → message (`form` for the form as a whole); empty when no field is at fault. */
   readonly fields: Record<string, string> = {};
+  /** Seconds to wait before trying again (Retry-After), when waiting is the answer. */
+  readonly retryAfterSeconds: number | null = null;
 }
 
 /** No such thing (incident, component, user…). */

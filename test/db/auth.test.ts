@@ -6,9 +6,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as s from '../../db/schema.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../../src/server/auth/passwords.ts';
 import { ABSOLUTE_TIMEOUT_MS, createSession, IDLE_TIMEOUT_MS, resolveSession, revokeSession, revokeUserSessions } from '../../src/server/auth/sessions.ts';
-import { CODE_NEEDED, CODE_WRONG, signIn, THROTTLED, WRONG_CREDENTIALS } from '../../src/server/auth/sign-in.ts';
+import { CODE_NEEDED, CODE_WRONG, signIn, WRONG_CREDENTIALS } from '../../src/server/auth/sign-in.ts';
 import type { Staff } from '../../src/server/auth/staff.ts';
-import { isThrottled, MAX_ADDRESS_FAILURES, recordAttempt, THROTTLE_WINDOW_MS } from '../../src/server/auth/throttle.ts';
+import {
+  delayAfter,
+  FREE_ACCOUNT_FAILURES,
+  FREE_ADDRESS_FAILURES,
+  MAX_DELAY_MS,
+  recordAttempt,
+  Throttled,
+  throttleWait,
+  THROTTLE_WINDOW_MS,
+} from '../../src/server/auth/throttle.ts';
 import { changeOwnPassword, confirmTotp, disableOwnTotp, startTotpEnrolment } from '../../src/server/commands/account.ts';
 import { createUser, SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { Conflict, Invalid } from '../../src/server/errors.ts';
@@ -114,22 +123,36 @@ describe('sessions', () => {
   });
 });
 
-describe('throttling', () => {
-  it('counts failures per account inside the window; a success resets the account', () => {
-    for (let i = 0; i < 4; i++) recordAttempt(t.db, 'a@example.com', ADDRESS, false, now);
-    expect(isThrottled(t.db, 'a@example.com', ADDRESS, now)).toBe(false);
-    recordAttempt(t.db, 'A@example.com', ADDRESS, false, now);
-    expect(isThrottled(t.db, 'a@example.com', '198.51.100.1', now)).toBe(true);
-    expect(isThrottled(t.db, 'a@example.com', ADDRESS, now + THROTTLE_WINDOW_MS + 1)).toBe(false);
-    recordAttempt(t.db, 'a@example.com', ADDRESS, true, now + 1);
-    expect(isThrottled(t.db, 'a@example.com', '198.51.100.1', now + 2)).toBe(false);
+describe('throttling (finding 10: a delay, never a lock)', () => {
+  it('lets a few failures through, then doubles the wait up to a minute', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 50].map((n) => delayAfter(n, 3))).toEqual([0, 0, 0, 1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, MAX_DELAY_MS]);
   });
 
-  it('throttles an address spraying many accounts, even after one succeeds', () => {
-    for (let i = 0; i < MAX_ADDRESS_FAILURES; i++) recordAttempt(t.db, `u${i}@example.com`, ADDRESS, false, now);
+  it('makes an account wait after its free failures, from any address; a success resets the account', () => {
+    for (let i = 0; i < FREE_ACCOUNT_FAILURES - 1; i++) recordAttempt(t.db, 'a@example.com', ADDRESS, false, now);
+    expect(throttleWait(t.db, 'a@example.com', ADDRESS, now)).toBe(0);
+    recordAttempt(t.db, 'A@example.com', ADDRESS, false, now);
+    expect(throttleWait(t.db, 'a@example.com', '198.51.100.1', now)).toBe(1000);
+    expect(throttleWait(t.db, 'a@example.com', '198.51.100.1', now + 400)).toBe(600);
+    expect(throttleWait(t.db, 'a@example.com', '198.51.100.1', now + 1000)).toBe(0);
+    recordAttempt(t.db, 'a@example.com', ADDRESS, true, now + 1001);
+    recordAttempt(t.db, 'a@example.com', ADDRESS, false, now + 1002);
+    expect(throttleWait(t.db, 'a@example.com', '198.51.100.1', now + 1002)).toBe(0);
+  });
+
+  it('never makes anyone wait more than a minute, however many failures a bystander causes', () => {
+    for (let i = 0; i < 500; i++) recordAttempt(t.db, 'owner@example.com', `192.0.2.${i % 250}`, false, now);
+    expect(throttleWait(t.db, 'owner@example.com', '198.51.100.1', now)).toBe(MAX_DELAY_MS);
+    expect(throttleWait(t.db, 'owner@example.com', '198.51.100.1', now + MAX_DELAY_MS)).toBe(0);
+    // Failures older than the window no longer count at all.
+    expect(throttleWait(t.db, 'owner@example.com', '198.51.100.1', now + THROTTLE_WINDOW_MS + 1)).toBe(0);
+  });
+
+  it('makes an address spraying many accounts wait, even after one succeeds', () => {
+    for (let i = 0; i < FREE_ADDRESS_FAILURES; i++) recordAttempt(t.db, `u${i}@example.com`, ADDRESS, false, now);
     recordAttempt(t.db, 'real@example.com', ADDRESS, true, now);
-    expect(isThrottled(t.db, 'fresh@example.com', ADDRESS, now)).toBe(true);
-    expect(isThrottled(t.db, 'fresh@example.com', '198.51.100.1', now)).toBe(false);
+    expect(throttleWait(t.db, 'fresh@example.com', ADDRESS, now)).toBe(1000);
+    expect(throttleWait(t.db, 'fresh@example.com', '198.51.100.1', now)).toBe(0);
   });
 });
 
@@ -153,11 +176,32 @@ describe('signIn', () => {
     expect([wrong.fields, unknown.fields, disabled.fields]).toEqual([{ form: WRONG_CREDENTIALS }, { form: WRONG_CREDENTIALS }, { form: WRONG_CREDENTIALS }]);
   });
 
-  it('refuses even the right password while throttled, then lets it through after the window', async () => {
+  it('refuses even the right password while the account waits, without argon2 or a record, then lets it in', async () => {
     await makeStaff('sam@example.com');
-    for (let i = 0; i < 5; i++) await refusalOf(attempt('sam@example.com', `wrong password ${i}`));
-    expect((await refusalOf(attempt('sam@example.com', PASSWORD))).fields).toEqual({ form: THROTTLED });
-    expect(await attempt('sam@example.com', PASSWORD, now + THROTTLE_WINDOW_MS + 1)).toBeTruthy();
+    for (let i = 0; i < FREE_ACCOUNT_FAILURES; i++) expect((await refusalOf(attempt('sam@example.com', `wrong password ${i}`))).fields).toEqual({ form: WRONG_CREDENTIALS });
+    const recorded = t.db.select().from(s.signInAttempts).all().length;
+    const throttled = await refusalOf(attempt('sam@example.com', PASSWORD, now + 200));
+    expect(throttled).toBeInstanceOf(Throttled);
+    expect(throttled.fields).toEqual({ form: 'Too many attempts. Wait 1 second, then try again.' });
+    expect((throttled as Throttled).retryAfterSeconds).toBe(1);
+    // Not recorded, so hammering does not extend the wait.
+    expect(t.db.select().from(s.signInAttempts).all().length).toBe(recorded);
+    // Cheap: a throttled attempt never reaches argon2 (which takes tens of ms per try).
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) await refusalOf(attempt('sam@example.com', `wrong password ${i}`, now + 300));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(await attempt('sam@example.com', PASSWORD, now + 1000)).toBeTruthy();
+  });
+
+  it('throttles the current-password checks of the account page too', async () => {
+    const staff = await makeStaff('sam@example.com');
+    const change = (current: string, at: number) => changeOwnPassword(t.db, staff, { current, password: 'new fine passphrase', confirm: 'new fine passphrase' }, at);
+    for (let i = 0; i < FREE_ACCOUNT_FAILURES; i++) expect((await refusalOf(change(`wrong guess ${i}`, now))).fields.current).toMatch(/not your current/);
+    const throttled = await refusalOf(change(PASSWORD, now + 10));
+    expect(throttled).toBeInstanceOf(Throttled);
+    expect(throttled.fields.current).toMatch(/^Too many attempts\. Wait 1 second/);
+    await expect(disableOwnTotp(t.db, staff, { disablePassword: 'another guess!' }, now + 10)).rejects.toBeInstanceOf(Throttled);
+    await change(PASSWORD, now + 1000);
   });
 
   describe('with TOTP', () => {
@@ -181,11 +225,11 @@ describe('signIn', () => {
       expect((await refusalOf(attempt('sam@example.com', PASSWORD, now + 1000, totp.generate({ timestamp: now }))))).toBeInstanceOf(Invalid);
     });
 
-    it('counts wrong codes towards the account lock', async () => {
+    it('counts wrong codes towards the account throttle', async () => {
       const { totp } = await enrolled();
       const later = now + 60_000;
-      for (let i = 0; i < 5; i++) await refusalOf(attempt('sam@example.com', PASSWORD, later, '000000' === totp.generate({ timestamp: later }) ? '111111' : '000000'));
-      expect((await refusalOf(attempt('sam@example.com', PASSWORD, later, totp.generate({ timestamp: later })))).fields).toEqual({ form: THROTTLED });
+      for (let i = 0; i < FREE_ACCOUNT_FAILURES; i++) await refusalOf(attempt('sam@example.com', PASSWORD, later, '000000' === totp.generate({ timestamp: later }) ? '111111' : '000000'));
+      expect(await refusalOf(attempt('sam@example.com', PASSWORD, later, totp.generate({ timestamp: later })))).toBeInstanceOf(Throttled);
     });
   });
 });

@@ -149,6 +149,7 @@ export async function handleForm<M = null, V = FormValues, I = FormValues, R = u
         posted.errors = Object.fromEntries(Object.entries(fields).map(([name, message]) => [rename(name, call), message]));
         posted.message = refusal instanceof Invalid ? (whole ?? null) : refusal.message;
         posted.status = astro.response.status = refusal.status;
+        if (refusal.retryAfterSeconds !== null) astro.response.headers.set('Retry-After', String(refusal.retryAfterSeconds));
       }
     }
   }

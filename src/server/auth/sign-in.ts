@@ -1,16 +1,16 @@
 // Checks a sign-in and opens a session. Every refusal of email or password reads the same and
-// costs the same argon2 work, so the form never tells whether an account exists.
+// costs the same argon2 work, so the form never tells whether an account exists. A throttled
+// attempt costs no argon2 work at all (see throttle.ts).
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { users } from '../../../db/schema.ts';
 import { Invalid } from '../errors.ts';
 import { dummyPasswordHash, MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { createSession } from './sessions.ts';
-import { isThrottled, recordAttempt } from './throttle.ts';
+import { recordAttempt, throttleWait, Throttled } from './throttle.ts';
 import { matchTotpStep } from './totp.ts';
 
 export const WRONG_CREDENTIALS = 'Email or password is incorrect.';
-export const THROTTLED = 'Too many sign-in attempts. Wait 15 minutes, then try again.';
 export const CODE_NEEDED = 'Enter the 6-digit code from your authenticator app.';
 export const CODE_WRONG = 'That code is not valid. Check that the time on your phone is right, and use a fresh code.';
 
@@ -22,16 +22,19 @@ export interface SignInInput {
   address: string;
 }
 
-/** Returns a new session token, or throws Invalid with a message for `form` or `totp`. */
+/**
+ * Returns a new session token, or throws Invalid with a message for `form` or `totp` (Throttled,
+ * with the seconds to wait, while this account or address must wait).
+ */
 export async function signIn(db: Db, input: SignInInput, now: number): Promise<string> {
   const email = input.email.trim().toLowerCase();
   const password = input.password.slice(0, MAX_PASSWORD_LENGTH);
-  const throttled = isThrottled(db, email, input.address, now);
+  // Refused before any password work and not recorded, so the wait ends on schedule.
+  const wait = throttleWait(db, email, input.address, now);
+  if (wait > 0) throw new Throttled('form', wait);
   const user = email ? db.select().from(users).where(eq(users.email, email)).get() : undefined;
   const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
 
-  // Refused before anything else is revealed; not recorded, so the lock lifts on schedule.
-  if (throttled) throw new Invalid({ form: THROTTLED });
   if (!user || !passwordMatches || user.disabledAt !== null) {
     recordAttempt(db, email, input.address, false, now);
     throw new Invalid({ form: WRONG_CREDENTIALS });

@@ -6,6 +6,7 @@ import { siteSettings, users } from '../../../db/schema.ts';
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import type { Staff } from '../auth/staff.ts';
+import { recordAttempt, Throttled, throttleWait } from '../auth/throttle.ts';
 import { generateTotpSecret, matchTotpStep } from '../auth/totp.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { runStaffCommand } from './run-command.ts';
@@ -16,12 +17,18 @@ function loadSelf(db: Db, staff: Staff) {
   return user;
 }
 
-async function requireCurrentPassword(db: Db, staff: Staff, password: string, field: string): Promise<void> {
+/**
+ * Checks the current password under the account's sign-in throttle: a stolen session must not
+ * become a way to guess the password without limit.
+ */
+async function requireCurrentPassword(db: Db, staff: Staff, password: string, field: string, now: number): Promise<void> {
   const user = loadSelf(db, staff);
   if (password === '') throw new Invalid({ [field]: 'Enter your current password.' });
-  if (!(await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), user.passwordHash))) {
-    throw new Invalid({ [field]: 'That is not your current password.' });
-  }
+  const wait = throttleWait(db, user.email, null, now);
+  if (wait > 0) throw new Throttled(field, wait);
+  const matches = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), user.passwordHash);
+  recordAttempt(db, user.email, null, matches, now);
+  if (!matches) throw new Invalid({ [field]: 'That is not your current password.' });
 }
 
 export interface ChangePasswordInput {
@@ -35,7 +42,7 @@ export interface ChangePasswordInput {
  * fresh session for the browser that made the change.
  */
 export async function changeOwnPassword(db: Db, staff: Staff, input: ChangePasswordInput, now: number): Promise<void> {
-  await requireCurrentPassword(db, staff, input.current, 'current');
+  await requireCurrentPassword(db, staff, input.current, 'current', now);
   const problem = passwordProblem(input.password, staff.email);
   if (problem) throw new Invalid({ password: problem });
   if (input.password !== input.confirm) throw new Invalid({ confirm: 'The two new passwords differ.' });
@@ -78,7 +85,7 @@ export function confirmTotp(db: Db, staff: Staff, input: { code: string }, now: 
 export async function disableOwnTotp(db: Db, staff: Staff, input: { disablePassword: string }, now: number): Promise<void> {
   const required = db.select({ v: siteSettings.requireTotp }).from(siteSettings).get()?.v ?? false;
   if (required) throw new Conflict('An owner requires two-step sign-in for every account, so it cannot be turned off.');
-  await requireCurrentPassword(db, staff, input.disablePassword, 'disablePassword');
+  await requireCurrentPassword(db, staff, input.disablePassword, 'disablePassword', now);
   runStaffCommand(db, staff.actor, now, ({ tx, audit }) => {
     tx.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now }).where(eq(users.id, staff.userId)).run();
     audit({ action: 'user.disable_totp', entityType: 'user', entityId: staff.publicId, before: { totp: true }, after: { totp: false } });

@@ -22,7 +22,7 @@ export function clearSessionCookie(cookies: AstroCookies, request: Request): voi
 
 /** The client's address for throttling (see client-address.ts). */
 export function requestAddress(request: Request, socketAddress: string): string {
-  return clientAddressOf(request, socketAddress, getConfig().trustProxy);
+  return clientAddressOf(request, socketAddress, getConfig().proxyTrust);
 }
 
 /** Where to go after signing in: only a path inside the workspace, never another site. */

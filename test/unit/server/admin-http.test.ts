@@ -25,12 +25,25 @@ describe('clientAddressOf', () => {
   const request = (xff?: string) => new Request('http://candor.test/', { headers: xff ? { 'X-Forwarded-For': xff } : {} });
 
   it('ignores X-Forwarded-For unless the proxy is trusted', () => {
-    expect(clientAddressOf(request('198.51.100.9'), '10.0.0.2', false)).toBe('10.0.0.2');
+    expect(clientAddressOf(request('198.51.100.9'), '10.0.0.2', null)).toBe('10.0.0.2');
   });
 
   it('takes the entry the trusted proxy appended (the last), not what the client claimed', () => {
-    expect(clientAddressOf(request('1.2.3.4, 198.51.100.9'), '10.0.0.2', true)).toBe('198.51.100.9');
-    expect(clientAddressOf(request(), '10.0.0.2', true)).toBe('10.0.0.2');
+    expect(clientAddressOf(request('1.2.3.4, 198.51.100.9'), '10.0.0.2', { hops: 1 })).toBe('198.51.100.9');
+    expect(clientAddressOf(request(), '10.0.0.2', { hops: 1 })).toBe('10.0.0.2');
+  });
+
+  it('walks back as many hops as are configured: with a CDN and a load balancer, the client is second from the right (finding 10)', () => {
+    const chain = request('6.6.6.6, 203.0.113.7, 172.16.0.5');
+    expect(clientAddressOf(chain, '10.0.0.2', { hops: 2 })).toBe('203.0.113.7');
+    expect(clientAddressOf(chain, '10.0.0.2', { hops: 1 })).toBe('172.16.0.5');
+  });
+
+  it('with address ranges, skips every trusted proxy and stops at the first address outside them', () => {
+    const trust = { ranges: ['10.0.0.0/8', '172.16.0.0/12'] };
+    expect(clientAddressOf(request('6.6.6.6, 203.0.113.7, 172.16.0.5'), '10.0.0.2', trust)).toBe('203.0.113.7');
+    // A client reaching Candor directly cannot claim an address: its own socket is not a proxy.
+    expect(clientAddressOf(request('10.9.9.9'), '198.51.100.4', trust)).toBe('198.51.100.4');
   });
 });
 
