@@ -4,6 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { openReadOnlyConnection } from './read-only.ts';
 import * as schema from './schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -20,17 +22,40 @@ export interface OpenOptions {
    * new snapshot of the whole database (Litestream's own advice is to turn these off).
    */
   autoCheckpoint?: boolean;
+  /**
+   * How long a write waits, blocking the thread, for another process's write lock. Tools can
+   * wait; the server must not (every reader would wait with it), so it passes a few ms and
+   * answers a write that still finds the lock with 503.
+   */
+  busyTimeoutMs?: number;
 }
+
+/** What the opened database allows: writes, or only reads (a read-only file or mount). */
+export type DatabaseMode = 'read-write' | 'read-only';
+
+interface Opened {
+  mode: DatabaseMode;
+  /** The file's identity when opened: a different one (or none) later means it was replaced (deleted). */
+  identity: { dev: number; ino: number } | null;
+  file: string;
+}
+
+const opened = new WeakMap<Database.Database, Opened>();
 
 export function openDatabase(file: string, migrationsDir: string, options: OpenOptions = {}): Db {
   let sqlite: Database.Database;
+  let mode: DatabaseMode;
   try {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     sqlite = new Database(file);
-    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    mode = probeWritable(sqlite);
+    if (mode === 'read-write') sqlite.pragma('journal_mode = WAL');
+    else {
+      sqlite.close();
+      sqlite = openReadOnlyConnection(file);
+    }
     sqlite.pragma('foreign_keys = ON');
-    // Waits for a lock instead of failing at once: another writer (a CLI, Litestream's checkpoint).
-    sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     if (options.autoCheckpoint === false) sqlite.pragma('wal_autocheckpoint = 0');
   } catch (error) {
@@ -38,13 +63,70 @@ export function openDatabase(file: string, migrationsDir: string, options: OpenO
   }
   const db = drizzle(sqlite, { schema }) as Db;
   try {
-    migrate(db, { migrationsFolder: migrationsDir });
+    // Only when something is pending: migrating takes the write lock, which a read-only file or
+    // another process holding it would refuse, though the schema is already what the code needs.
+    if (pendingMigrations(sqlite, migrationsDir) > 0) {
+      if (mode === 'read-only') throw new Error('it is read-only and needs migrating to this version of Candor');
+      migrate(db, { migrationsFolder: migrationsDir });
+    }
   } catch (error) {
     sqlite.close();
     throw new DatabaseOpenError(`Cannot prepare the database file ${file}: ${(error as Error).message}`);
   }
   reuseStatements(sqlite);
+  opened.set(sqlite, { mode, identity: identityOf(file), file });
   return db;
+}
+
+/** Read-only when SQLite refuses to start a write; a lock held elsewhere says nothing either way. */
+function probeWritable(sqlite: Database.Database): DatabaseMode {
+  try {
+    sqlite.exec('BEGIN IMMEDIATE');
+    sqlite.exec('ROLLBACK');
+    return 'read-write';
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') return 'read-only';
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'read-write';
+    throw error;
+  }
+}
+
+function identityOf(file: string): Opened['identity'] {
+  if (file === ':memory:' || file === '') return null;
+  try {
+    const stat = fs.statSync(file);
+    return { dev: stat.dev, ino: stat.ino };
+  } catch {
+    return null;
+  }
+}
+
+/** Migrations in the folder that the database has not applied (drizzle's own rule: by creation time). */
+export function pendingMigrations(sqlite: Database.Database, migrationsDir: string): number {
+  const migrations = readMigrationFiles({ migrationsFolder: migrationsDir });
+  const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  if (!table) return migrations.length;
+  const last = sqlite.prepare('select created_at from __drizzle_migrations order by created_at desc limit 1').pluck().get() as number | string | undefined;
+  return migrations.filter((m) => last === undefined || Number(last) < m.folderMillis).length;
+}
+
+/** Whether the database opened read-only. */
+export function databaseMode(db: Db): DatabaseMode {
+  return opened.get(db.$client)?.mode ?? 'read-write';
+}
+
+/**
+ * Whether the file this handle opened is still the one at its path. SQLite keeps reading a
+ * deleted file through the open handle, and keeps writing into it too, so without this check
+ * every write would be acknowledged and then lost when the process ends.
+ */
+export function databaseFileProblem(db: Db): 'deleted' | 'replaced' | null {
+  const known = opened.get(db.$client);
+  if (!known?.identity) return null;
+  const now = identityOf(known.file);
+  if (now === null) return 'deleted';
+  return now.dev === known.identity.dev && now.ino === known.identity.ino ? null : 'replaced';
 }
 
 /** Distinct SQL texts kept; queries with IN (…) lists of varying length make a few more. */

@@ -13,10 +13,25 @@ export interface Startup {
   seeded: boolean;
   /** Nobody can sign in to the workspace yet. */
   noStaff: boolean;
+  /** The database opened read-only (db/client.ts): pages are served, writes refused. */
+  readOnly?: boolean;
+  /** Files showing that a database existed at this path before this new one (db/earlier-database.ts). */
+  earlierTraces?: string[];
 }
 
 export function describeStartup(startup: Startup): string {
   const lines = [`Database: ${startup.databasePath}${startup.seeded ? ' (new — demo data loaded)' : ''}`];
+  const traces = startup.earlierTraces ?? [];
+  if (traces.length > 0) {
+    lines.push(
+      `WARNING: ${startup.databasePath} did not exist, but ${traces.join(', ')} show that a database was here before.`,
+      'Candor created a new, EMPTY database and did not load the demo data. If the old database was lost, stop Candor and',
+      'restore it from a backup (README: Backups). To start over on purpose, delete the database and these files together.',
+    );
+  }
+  if (startup.readOnly) {
+    lines.push(`WARNING: ${startup.databasePath} is read-only. Candor serves what it holds and refuses every change (503) until the file and its directory are writable and Candor is restarted.`);
+  }
   if (startup.noStaff) lines.push('No staff account yet. Create the first owner with: npm run user:create');
   return lines.join('\n');
 }

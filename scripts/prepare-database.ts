@@ -8,10 +8,10 @@ import { describeStartup, type Startup } from './database-ready.ts';
 export { describeStartup };
 
 export function prepareDatabase(): Startup {
-  const { db, seeded } = openAndSeed();
+  const { db, seeded, mode, earlierTraces } = openAndSeed();
   const noStaff = countStaffAccounts(db) === 0;
   db.$client.close();
-  return { databasePath: getConfig().databasePath, seeded, noStaff };
+  return { databasePath: getConfig().databasePath, seeded, noStaff, readOnly: mode === 'read-only', earlierTraces };
 }
 
 // Run directly (scripts/serve.ts does, in a child process): print what was prepared, or one line

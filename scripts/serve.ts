@@ -8,11 +8,12 @@
 //
 // Stops on SIGTERM or SIGINT: no new connections, requests in flight are answered (for up to
 // STOP_GRACE_MS), then it logs that it stopped and exits 0.
-import Database from 'better-sqlite3';
 import type http from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { markDatabase } from '../db/earlier-database.ts';
+import { openReadOnlyConnection } from '../db/read-only.ts';
 import { getConfig } from '../src/config.ts';
 import { createFrontServer, loadAssets, type NodeHandler } from '../src/server/http/front-server.ts';
 import { POLL_MS, RenderedCache, type ReadOptions } from '../src/server/http/rendered-cache.ts';
@@ -59,14 +60,22 @@ try {
 }
 // A database that is already migrated and set up (every restart) needs no child.
 const ready = readyStartup(config.databasePath, config.migrationsDir);
-if (ready) console.log(describeStartup(ready));
+if (ready) {
+  console.log(describeStartup(ready));
+  // Databases made before the marker existed get it now (see db/earlier-database.ts).
+  try {
+    markDatabase(config.databasePath, Date.now());
+  } catch {
+    // A read-only directory: nothing to mark, and preparing has said so.
+  }
+}
 else {
   const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-database.ts')], { stdio: 'inherit', env: process.env });
   if (prepared.status !== 0) process.exit(prepared.status ?? 1);
 }
 
 // The cache's own read-only connection: one indexed row per request tells whether anything changed.
-const versionDb = new Database(config.databasePath, { readonly: true, fileMustExist: true });
+const versionDb = openReadOnlyConnection(config.databasePath);
 const versionQuery = versionDb.prepare('select data_version from site_settings where id = 1').pluck();
 
 const tickMs = Number(process.env.CANDOR_CACHE_TICK_MS ?? 5000);

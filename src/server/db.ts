@@ -1,21 +1,45 @@
 // The process-wide database handle: opened, migrated and (when empty) seeded on first use.
 import { getConfig } from '../config.ts';
-import { openDatabase, type Db } from '../../db/client.ts';
+import { databaseMode, openDatabase, type DatabaseMode, type Db } from '../../db/client.ts';
+import { earlierDatabaseTraces, markDatabase } from '../../db/earlier-database.ts';
 import { seedDemo } from '../../db/seed/demo.ts';
 import { renderMarkdown } from './markdown.ts';
 import { ensureSiteSettings } from './site.ts';
 
+/**
+ * How long the server's connection waits for another process's write lock, blocking its one
+ * thread: a few ms absorbs another program's short write; anything longer is answered with 503.
+ */
+export const SERVER_BUSY_TIMEOUT_MS = 10;
+/** Under Litestream a write may meet its checkpoint, which takes longer than another program's write. */
+export const LITESTREAM_BUSY_TIMEOUT_MS = 100;
+
 let db: Db | undefined;
 
-export function prepareDatabase(now = Date.now()): { db: Db; seeded: boolean } {
+export interface Prepared {
+  db: Db;
+  seeded: boolean;
+  mode: DatabaseMode;
+  /** Files showing that a database existed at this path before this one was created (see earlier-database.ts). */
+  earlierTraces: string[];
+}
+
+export function prepareDatabase(options: { now?: number; busyTimeoutMs?: number } = {}): Prepared {
+  const now = options.now ?? Date.now();
   const config = getConfig();
-  const opened = openDatabase(config.databasePath, config.migrationsDir, { autoCheckpoint: !config.litestream });
-  const seeded = config.seedDemoWhenEmpty ? seedDemo(opened, { now, render: renderMarkdown }) : false;
-  ensureSiteSettings(opened, now);
-  return { db: opened, seeded };
+  const earlierTraces = earlierDatabaseTraces(config.databasePath);
+  const opened = openDatabase(config.databasePath, config.migrationsDir, { autoCheckpoint: !config.litestream, busyTimeoutMs: options.busyTimeoutMs });
+  const mode = databaseMode(opened);
+  let seeded = false;
+  if (mode === 'read-write') {
+    seeded = config.seedDemoWhenEmpty && earlierTraces.length === 0 ? seedDemo(opened, { now, render: renderMarkdown }) : false;
+    ensureSiteSettings(opened, now);
+    markDatabase(config.databasePath, now);
+  }
+  return { db: opened, seeded, mode, earlierTraces };
 }
 
 export function getDb(): Db {
-  db ??= prepareDatabase().db;
+  db ??= prepareDatabase({ busyTimeoutMs: getConfig().litestream ? LITESTREAM_BUSY_TIMEOUT_MS : SERVER_BUSY_TIMEOUT_MS }).db;
   return db;
 }

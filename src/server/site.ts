@@ -58,6 +58,8 @@ const FALLBACK_SITE: Site = {
  * row must exist before the first write.
  */
 export function ensureSiteSettings(db: Db, now: number): void {
+  // Read first: a start while another process holds the write lock must not need it.
+  if (db.select({ id: siteSettings.id }).from(siteSettings).where(eq(siteSettings.id, 1)).get()) return;
   db.insert(siteSettings)
     .values({
       id: 1,

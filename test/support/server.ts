@@ -23,6 +23,10 @@ export const OUT_DIR = path.resolve(process.env.CANDOR_OUT_DIR ?? 'dist');
 export interface StartOptions {
   /** When the server counts as up; by default once `/` answers below 500. */
   isReady?: (response: Response) => boolean;
+  /** Run the server as another user (root can write any file, so read-only tests need one). */
+  runAs?: { uid: number; gid: number };
+  /** Keep the temporary directory (and database) when stopping: a test restarts on the same file. */
+  keepDir?: boolean;
 }
 
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
@@ -38,6 +42,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.resolve('scripts/serve.ts')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_OUT_DIR: OUT_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options.runAs,
   });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
@@ -71,7 +76,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!options.keepDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

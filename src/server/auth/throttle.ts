@@ -78,6 +78,9 @@ export function recordAttempt(db: Db, email: string, address: string | null, suc
 
 /** A refusal to even check a password yet: 429 with Retry-After, the message on the form. */
 export class Throttled extends Invalid {
+  override name = 'Throttled';
+  override readonly status = 429;
+  override readonly code = 'throttled';
   override readonly retryAfterSeconds: number;
   constructor(field: string, waitMs: number) {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));

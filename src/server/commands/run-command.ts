@@ -5,6 +5,7 @@ import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { currentObserver } from '../ops/observer.ts';
 import { purgeAfterWrite } from '../ops/purge.ts';
+import { guardWrite } from '../storage-faults.ts';
 
 /** Who is acting: a signed-in user, an API token, or the system (seed, CLI). */
 export interface Actor {
@@ -43,20 +44,26 @@ export interface CommandOptions {
   public?: boolean;
 }
 
+/**
+ * Storage faults (the file deleted or replaced, locked by another process, full, read-only) come out
+ * as Unavailable: nothing was written, and the caller answers 503/507 with what to do.
+ */
 export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, options: CommandOptions = {}): T {
   const touchesPublicSite = options.public ?? true;
   const observer = currentObserver();
-  if (!observer) return transact(db, actor, now, body, touchesPublicSite, () => undefined);
+  if (!observer) return guardWrite(db, () => transact(db, actor, now, body, touchesPublicSite, () => undefined));
   // The server reports each write (one log line, metrics): actions and timing, never the content.
   const actions: string[] = [];
   const entities: string[] = [];
   const started = performance.now();
   const actorKind = actor.tokenId !== null ? 'token' : actor.userId !== null ? 'user' : 'system';
   try {
-    const result = transact(db, actor, now, body, touchesPublicSite, (entry) => {
-      actions.push(entry.action);
-      entities.push(`${entry.entityType}:${entry.entityId}`);
-    });
+    const result = guardWrite(db, () =>
+      transact(db, actor, now, body, touchesPublicSite, (entry) => {
+        actions.push(entry.action);
+        entities.push(`${entry.entityType}:${entry.entityId}`);
+      }),
+    );
     observer.write({ actions, entities, actor: actorKind, ok: true, ms: performance.now() - started });
     return result;
   } catch (error) {
@@ -67,6 +74,8 @@ export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: Com
 }
 
 function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, touchesPublicSite: boolean, audited: (entry: AuditEntry) => void): T {
+  // IMMEDIATE: take the write lock first, where the busy timeout applies, rather than failing at
+  // the first write after reads.
   return db.transaction((tx) => {
     const touched: AuditEntry[] = [];
     const audit = (entry: AuditEntry) => {
@@ -93,7 +102,7 @@ function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandConte
       .run();
     if (touchesPublicSite) purgeAfterWrite(tx, touched, now);
     return result;
-  });
+  }, { behavior: 'immediate' });
 }
 
 /** runCommand for staff-only changes (accounts, sessions' owners, API tokens): see CommandOptions. */

@@ -10,7 +10,8 @@ import { getDb } from '../db.ts';
 import { Invalid } from '../errors.ts';
 import { holdsScope, type ApiCaller } from './caller.ts';
 import { BadBody, camelizeKeys, convertInstants, readJsonObject, toRequestField, unknownFields, type JsonObject } from './body.ts';
-import { apiError, errorResponseFor, unauthorized } from './errors.ts';
+import { asUnavailable } from '../storage-faults.ts';
+import { apiError, errorResponseFor, unauthorized, unavailableResponse } from './errors.ts';
 
 export interface Call<I> {
   db: Db;
@@ -43,6 +44,8 @@ export function apiRoute<I = JsonObject>(spec: EndpointSpec<I>): APIRoute {
     try {
       return await route(context);
     } catch (error) {
+      const unavailable = asUnavailable(error);
+      if (unavailable) return unavailableResponse(unavailable);
       console.error(`Write API ${context.request.method} ${context.url.pathname} failed:`, error);
       return apiError(500, 'internal', 'Something went wrong on our side; nothing was saved. Try again, and tell the site owner if it persists.');
     }

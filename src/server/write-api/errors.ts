@@ -1,7 +1,7 @@
 // Every write-API refusal has one JSON shape:
 //   { "error": { "status": 422, "code": "invalid", "message": "…", "fields": { "title": "…" } } }
 // `fields` is always present (empty when the problem is not about one field).
-import { Invalid, refusalOf, type RefusalCode } from '../errors.ts';
+import { Invalid, refusalOf, Unavailable, type RefusalCode } from '../errors.ts';
 
 export type ApiErrorCode =
   | RefusalCode
@@ -37,9 +37,18 @@ export function unauthorized(message: string, invalidToken: boolean): Response {
 /** The typed failures through their status table (errors.ts); anything else is a bug and propagates (500). */
 export function errorResponseFor(error: unknown, rename: (field: string) => string = (f) => f): Response {
   const refusal = refusalOf(error);
+  if (refusal instanceof Unavailable) return unavailableResponse(refusal);
   if (!(refusal instanceof Invalid)) return apiError(refusal.status, refusal.code, refusal.message);
   const fields = Object.fromEntries(Object.entries(refusal.fields).map(([name, message]) => [rename(name), message]));
   const count = Object.keys(fields).length;
   const message = fields.form ?? (count === 1 ? Object.values(fields)[0]! : `${count} fields need attention; nothing was saved.`);
   return apiError(refusal.status, refusal.code, message, { fields });
+}
+
+/** 503 (507 when storage is full) with Retry-After and the fault, for monitors: nothing was saved. */
+export function unavailableResponse(error: Unavailable): Response {
+  return apiError(error.status, error.code, error.message, {
+    headers: { 'Retry-After': String(error.retryAfterSeconds) },
+    extra: { reason: error.fault },
+  });
 }

@@ -1,0 +1,33 @@
+// The last line for storage faults: whatever route ran into one (a sign-in recording its attempt,
+// a session touched, a page that cannot read the database) answers 503 — 507 when storage is full —
+// with Retry-After and a plain message, instead of a bare 500. Forms and the write API handle
+// Unavailable themselves first, keeping what was typed.
+import type { MiddlewareHandler } from 'astro';
+import type { Unavailable } from '../errors.ts';
+import { asUnavailable } from '../storage-faults.ts';
+import { unavailableResponse } from '../write-api/errors.ts';
+import { routeClassOf } from './cache-policy.ts';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function unavailablePage(error: Unavailable, workspace: boolean): Response {
+  const title = workspace ? 'Not saved' : 'Status temporarily unavailable';
+  const back = workspace ? '<p><a href="/admin">Back to the workspace</a></p>' : '';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><link rel="stylesheet" href="/candor.css"></head><body><main class="wrap narrow"><h1>${title}</h1><p role="alert">${escapeHtml(error.message)}</p>${back}</main></body></html>`;
+  return new Response(html, {
+    status: error.status,
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': String(error.retryAfterSeconds) },
+  });
+}
+
+export const storageFaultResponse: MiddlewareHandler = async (context, next) => {
+  try {
+    return await next();
+  } catch (error) {
+    const unavailable = asUnavailable(error);
+    if (unavailable === null) throw error;
+    const { pathname } = context.url;
+    if (pathname.startsWith('/api/')) return unavailableResponse(unavailable);
+    return unavailablePage(unavailable, routeClassOf(pathname) === 'private');
+  }
+};

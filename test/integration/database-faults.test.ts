@@ -1,0 +1,165 @@
+// Issue 12, findings 2, 3, 5 and 6 against the built server: a database deleted under it, a write
+// lock held by another process, a read-only database. Pages keep being served, writes are refused
+// with 503 and a reason, /healthz tells the truth, and nothing comes back as the demo site.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client.ts';
+import { seedDemo } from '../../db/seed/demo.ts';
+import { createApiToken } from '../../src/server/commands/api-tokens.ts';
+import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
+import { renderMarkdown } from '../../src/server/markdown.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+import { createStaff } from '../support/staff.ts';
+
+const PASSWORD = 'lantern orchard pebble';
+const MIGRATIONS = path.resolve('db/migrations');
+
+function makeToken(databasePath: string): string {
+  const db = openDatabase(databasePath, MIGRATIONS);
+  try {
+    return createApiToken(db, SYSTEM_OWNER, { name: 'Pager bot', scopes: ['incidents:write'] }, Date.now()).token;
+  } finally {
+    db.$client.close();
+  }
+}
+
+const openIncident = (server: RunningServer, token: string) =>
+  fetch(`${server.url}/api/admin/incidents`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title: 'Mail delayed', impact: 'minor', message: 'Looking into it.' }),
+  });
+const health = async (server: RunningServer) => {
+  const res = await fetch(`${server.url}/healthz`);
+  return { status: res.status, body: await res.json() };
+};
+
+describe('a database deleted while Candor runs (finding 2)', () => {
+  let server: RunningServer;
+  let restarted: RunningServer | undefined;
+  beforeAll(async () => {
+    server = await startServer({}, { keepDir: true });
+  });
+  afterAll(async () => {
+    await restarted?.stop();
+    fs.rmSync(server.dir, { recursive: true, force: true });
+  });
+
+  it('refuses writes with 503 and says so in /healthz, keeps serving pages, and never comes back as the demo', async () => {
+    const token = makeToken(server.databasePath);
+    expect((await openIncident(server, token)).status).toBe(201);
+    fs.rmSync(server.databasePath);
+
+    const refused = await openIncident(server, token);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('300');
+    expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'database_deleted', message: expect.stringMatching(/deleted while Candor was running: nothing was saved/) });
+    expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['database_deleted'] } });
+    expect((await fetch(`${server.url}/`)).status).toBe(200);
+
+    await server.stop();
+    restarted = await startServer({ CANDOR_DB: server.databasePath });
+    expect(restarted.output()).toMatch(/WARNING: .*candor\.db did not exist, but .*candor\.db\.candor.* show that a database was here before/);
+    expect(restarted.output()).not.toContain('demo data loaded');
+    const components = (await (await fetch(`${restarted.url}/api/v2/components.json`)).json()) as { components: unknown[] };
+    expect(components.components).toEqual([]);
+    expect(await (await fetch(`${restarted.url}/`)).text()).not.toContain('Postwise');
+  });
+});
+
+describe('a write lock held by another process (finding 3)', () => {
+  let server: RunningServer;
+  let holder: Database.Database;
+  beforeAll(async () => {
+    server = await startServer();
+    await createStaff(server.databasePath, { email: 'olive@example.com', password: PASSWORD, role: 'owner' });
+  });
+  afterAll(async () => {
+    if (holder?.inTransaction) holder.exec('ROLLBACK');
+    holder?.close();
+    await server?.stop();
+  });
+
+  it('keeps answering readers, refuses writes and sign-in with 503 and a message, and still starts', async () => {
+    const token = makeToken(server.databasePath);
+    holder = new Database(server.databasePath);
+    holder.exec('BEGIN IMMEDIATE');
+
+    expect((await fetch(`${server.url}/`)).status).toBe(200);
+    const refused = await openIncident(server, token);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'locked' });
+
+    const signIn = await fetch(`${server.url}/admin/sign-in`, {
+      method: 'POST',
+      headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'olive@example.com', password: PASSWORD }),
+      redirect: 'manual',
+    });
+    expect(signIn.status).toBe(503);
+    expect(signIn.headers.get('retry-after')).toBe('5');
+    expect(await signIn.text()).toMatch(/locked by another program.*nothing was saved/);
+    expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['locked'] } });
+
+    // A second Candor on the same file starts while the lock is held.
+    const second = await startServer({ CANDOR_DB: server.databasePath });
+    try {
+      expect((await fetch(`${second.url}/`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+
+    holder.exec('ROLLBACK');
+    expect((await openIncident(server, token)).status).toBe(201);
+    expect((await health(server)).body).toEqual({ status: 'ok', reasons: [] });
+  });
+});
+
+describe('a read-only database (finding 5)', () => {
+  let dir: string;
+  let server: RunningServer | undefined;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-readonly-'));
+    const file = path.join(dir, 'candor.db');
+    const db = openDatabase(file, MIGRATIONS);
+    seedDemo(db, { now: Date.now(), render: renderMarkdown });
+    db.$client.close();
+    fs.chmodSync(file, 0o444);
+    fs.chmodSync(dir, 0o555);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.chmodSync(dir, 0o755);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts anyway, serves the pages, and refuses writes with 503 read_only', async () => {
+    const file = path.join(dir, 'candor.db');
+    const token = (() => {
+      // The token is made before the file turns read-only for the server.
+      fs.chmodSync(dir, 0o755);
+      fs.chmodSync(file, 0o644);
+      try {
+        return makeToken(file);
+      } finally {
+        fs.chmodSync(file, 0o444);
+        fs.chmodSync(dir, 0o555);
+      }
+    })();
+    // Root may write any file; run the server as nobody so that read-only means read-only.
+    const runAs = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    server = await startServer({ CANDOR_DB: file }, { runAs });
+    expect(server.output()).toMatch(/WARNING: .*is read-only/);
+    const home = await fetch(`${server.url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Postwise');
+    const refused = await openIncident(server, token);
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error).toMatchObject({ reason: 'read_only', message: expect.stringMatching(/read-only: nothing was saved/) });
+    expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['read_only'] } });
+  });
+});
