@@ -1,6 +1,6 @@
 // Names and titles are shown to customers as plain text, in pages, feeds, calendars and badges.
 // Invisible formatting characters there only serve spoofing: a right-to-left override makes
-// "Payments‮lanigiro" read as something else, a zero-width space makes two components look alike.
+// "Payments" + U+202E + "lanigiro" read as "Paymentsoriginal", a zero-width space makes two components look alike.
 
 /**
  * Bidi embeddings, overrides and isolates, the direction marks, and zero-width characters. A
