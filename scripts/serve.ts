@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { markDatabase } from '../db/earlier-database.ts';
 import { openReadOnlyConnection } from '../db/read-only.ts';
 import { getConfig } from '../src/config.ts';
+import { limitConnections } from '../src/server/http/connection-limits.ts';
 import { createFrontServer, loadAssets, type NodeHandler } from '../src/server/http/front-server.ts';
 import { POLL_MS, RenderedCache, type ReadOptions } from '../src/server/http/rendered-cache.ts';
 import { RenderPool } from '../src/server/http/render-pool.ts';
@@ -68,8 +69,7 @@ if (ready) {
   } catch {
     // A read-only directory: nothing to mark, and preparing has said so.
   }
-}
-else {
+} else {
   const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-database.ts')], { stdio: 'inherit', env: process.env });
   if (prepared.status !== 0) process.exit(prepared.status ?? 1);
 }
@@ -119,6 +119,8 @@ const server = createFrontServer({
   onError: (error, url) => log.error({ err: error, path: url.split('?', 1)[0] }, 'could not render'),
 });
 telemetry.observe(server);
+// Slow or greedy clients must not starve the readers (issue 12): timeouts in seconds, connection caps.
+limitConnections(server, config.connections);
 // Render the home page once before listening: the first reader after a restart (often in the middle
 // of an incident) gets bytes from the cache instead of paying for module loading and JIT warm-up.
 const warming = performance.now();

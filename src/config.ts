@@ -64,9 +64,30 @@ export interface Config {
    * proxy. Null when no proxy is trusted.
    */
   proxyTrust: ProxyTrust | null;
+  /**
+   * Connection hygiene against slow clients (src/server/http/connection-limits.ts):
+   * CANDOR_HEADERS_TIMEOUT_S (10), CANDOR_REQUEST_TIMEOUT_S (30), CANDOR_MAX_CONNECTIONS (8000,
+   * keep it under `ulimit -n`) and CANDOR_MAX_CONNECTIONS_PER_ADDRESS (256; off behind a trusted
+   * proxy, whose one address carries everyone's connections).
+   */
+  connections: ConnectionLimits;
 }
 
 export type ProxyTrust = { hops: number } | { ranges: string[] };
+
+export interface ConnectionLimits {
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included: a body that stalls is cut off after it. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections from one client address; null for no per-address cap (behind a trusted proxy). */
+  maxPerAddress: number | null;
+  /** Open connections in all; beyond it new ones are closed at once (keep it under `ulimit -n`). */
+  maxTotal: number;
+}
+
 
 /**
  * CANDOR_TRUST_PROXY: false (default), true (one proxy, as before), a number of proxies, or a
@@ -140,6 +161,24 @@ function readLogLevel(): LogLevel {
   return raw as LogLevel;
 }
 
+function readWhole(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function readConnectionLimits(proxied: boolean): ConnectionLimits {
+  return {
+    headersTimeoutMs: readWhole('CANDOR_HEADERS_TIMEOUT_S', 10, 1, 300) * 1000,
+    requestTimeoutMs: readWhole('CANDOR_REQUEST_TIMEOUT_S', 30, 1, 3600) * 1000,
+    keepAliveTimeoutMs: 5000,
+    maxPerAddress: proxied ? null : readWhole('CANDOR_MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    maxTotal: readWhole('CANDOR_MAX_CONNECTIONS', 8000, 1, 1_000_000),
+  };
+}
+
 function readPort(name: string): number | null {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return null;
@@ -181,13 +220,15 @@ export function getConfig(): Config {
   if (cached) return cached;
   const root = process.env.CANDOR_ROOT ?? process.cwd();
   const production = process.env.NODE_ENV === 'production';
+  const proxyTrust = readProxyTrust('CANDOR_TRUST_PROXY');
   cached = {
     databasePath: path.resolve(root, process.env.CANDOR_DB ?? 'data/candor.db'),
     production,
     seedDemoWhenEmpty: readDemo(production),
     migrationsDir: path.resolve(root, 'db/migrations'),
-    proxyTrust: readProxyTrust('CANDOR_TRUST_PROXY'),
-    trustProxy: false,
+    proxyTrust,
+    connections: readConnectionLimits(proxyTrust !== null),
+    trustProxy: proxyTrust !== null,
     publicUrl: readPublicUrl(),
     logLevel: readLogLevel(),
     metrics: { onSitePort: readBoolean('CANDOR_METRICS', false), port: readPort('CANDOR_METRICS_PORT') },
@@ -198,6 +239,5 @@ export function getConfig(): Config {
     webhookAllowPrivate: readBoolean('CANDOR_WEBHOOK_ALLOW_PRIVATE', false),
     passwordHashCost: passwordHashCostOf(process.env),
   };
-  cached.trustProxy = cached.proxyTrust !== null;
   return cached;
 }
