@@ -142,7 +142,14 @@ try {
 log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first render of / took ${warmedMs} ms)`);
 
 // Subscriber notifications go out from here, never from a request.
-const worker = startDeliveryWorker(config, (line) => log.info(line));
+// A read-only or locked database must not stop the status page from being served: notifications
+// then wait for a restart, and the log says so.
+let worker: ReturnType<typeof startDeliveryWorker> | null = null;
+try {
+  worker = startDeliveryWorker(config, (line) => log.info(line));
+} catch (error) {
+  log.warn({ err: (error as Error).message }, 'notification delivery is not running: the database cannot be written; restart Candor once it can');
+}
 telemetry.watchOutbox(versionDb);
 
 const metricsServer = config.metrics.port === null ? null : serveMetrics(telemetry.metrics);
@@ -183,7 +190,7 @@ function stop(signal: NodeJS.Signals): void {
   // Idle keep-alive connections are closed now, the others as soon as their response is sent.
   const closing = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
   // Messages in flight are recorded before the process ends, so none is sent twice after a restart.
-  closing.push(worker.stop().catch((error: Error) => log.error({ err: error.message }, 'stopping notification delivery failed')));
+  if (worker) closing.push(worker.stop().catch((error: Error) => log.error({ err: error.message }, 'stopping notification delivery failed')));
   for (const s of servers) s.closeIdleConnections();
   const sweep = setInterval(() => servers.forEach((s) => s.closeIdleConnections()), 50);
   const overdue = setTimeout(() => {
