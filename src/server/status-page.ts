@@ -1,6 +1,7 @@
 // Everything the home page needs, in one call.
 import type { Db } from '../../db/client.ts';
-import { deriveOverallStatus, worstStatus, type ComponentStatus, type Indicator } from '../domain/status.ts';
+import { compareActiveIncidents, deriveHeadline, type Headline } from '../domain/headline.ts';
+import { deriveOverallStatus, worstStatus, type ComponentStatus } from '../domain/status.ts';
 import { loadComponentHealth, loadGroups, type ComponentHealth, type Group } from './component-health.ts';
 import { listActiveIncidents, type IncidentSummary } from './incidents.ts';
 import { listActiveAndUpcomingMaintenance, type MaintenanceSummary } from './maintenance.ts';
@@ -13,7 +14,9 @@ export type TreeEntry =
 export interface StatusPage {
   site: Site;
   now: number;
-  overall: { indicator: Indicator; description: string };
+  /** The worse of the standard (component-derived) level and the unresolved incidents' impact. */
+  overall: Headline;
+  /** Worst impact first, then the most recently started. */
   activeIncidents: IncidentSummary[];
   tree: TreeEntry[];
   activeMaintenance: MaintenanceSummary[];
@@ -41,11 +44,15 @@ export function getStatusPage(db: Db, now: number): StatusPage {
   const site = loadSite(db);
   const components = loadComponentHealth(db, site, now);
   const { active, upcoming } = listActiveAndUpcomingMaintenance(db);
+  const activeIncidents = listActiveIncidents(db, now).sort(compareActiveIncidents);
   return {
     site,
     now,
-    overall: deriveOverallStatus(components.map((c) => c.status)),
-    activeIncidents: listActiveIncidents(db, now),
+    overall: deriveHeadline(
+      deriveOverallStatus(components.map((c) => c.status)),
+      activeIncidents.map((i) => i.impact),
+    ),
+    activeIncidents,
     tree: buildComponentTree(loadGroups(db), components),
     activeMaintenance: active,
     upcomingMaintenance: upcoming,
