@@ -117,6 +117,8 @@ export const incidents = sqliteTable(
     proposedComponents: text('proposed_components'),
     /** The status page this incident was imported from (its base URL). */
     importedFrom: text('imported_from'),
+    /** How the public pages name mitigatedAt: "Fixed on our side", or "Failover complete" for a failover. */
+    mitigationWording: text('mitigation_wording', { enum: ['fix', 'failover'] }).notNull().default('fix'),
     ...stamps,
   },
   (t) => [index('incidents_started_at').on(t.startedAt), index('incidents_status').on(t.status)],

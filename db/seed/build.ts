@@ -101,6 +101,8 @@ export interface IncidentSpec {
   impact: Impact;
   startedAt: number;
   mitigatedAt: number | null;
+  /** Named "Failover" in public only when the incident was one; plain words otherwise. */
+  mitigationWording?: 'fix' | 'failover';
   updates: IncidentUpdateSpec[];
   periods: PeriodSpec[];
   postmortem?: { body: string; createdAt: number; publishedAt: number | null };
@@ -135,6 +137,7 @@ export function addIncident({ tx, ids, render }: Ctx, spec: IncidentSpec): numbe
       status: last.status,
       startedAt: spec.startedAt,
       mitigatedAt: spec.mitigatedAt,
+      mitigationWording: spec.mitigationWording ?? 'fix',
       impactEndedAt: impactEnd(spec.periods),
       monitoringAt: updates.find((u) => u.status === 'monitoring')?.at ?? null,
       resolvedAt,

@@ -38,6 +38,7 @@ export function failoverIncident(now: number): IncidentSpec {
     impact: 'critical',
     startedAt: t,
     mitigatedAt: failoverDone,
+    mitigationWording: 'failover',
     // As corrected in the post-mortem review: the relay period runs until the last queue replayed.
     periods: periods(allRestored).map((p) =>
       p.component === 'smtp-relay' && p.level === 'partial_outage' ? { ...p, updatedAt: reviewed } : p,

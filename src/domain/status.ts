@@ -75,12 +75,59 @@ export function impactLabel(impact: IncidentImpact, classes: ClassLabels = {}): 
   return (impact === 'none' ? undefined : classes[impact]) ?? IMPACT_LABELS[impact];
 }
 
+/** "Critical impact", and for `none` just "No impact" (not "No impact impact"). */
+export function impactBadgeLabel(impact: IncidentImpact, classes: ClassLabels = {}): string {
+  return impact === 'none' ? IMPACT_LABELS.none : `${impactLabel(impact, classes)} impact`;
+}
+
 export const MAINTENANCE_STATUS_LABELS: Record<MaintenanceStatus, string> = {
   scheduled: 'Scheduled',
   in_progress: 'In progress',
   verifying: 'Verifying',
   completed: 'Completed',
   cancelled: 'Cancelled',
+};
+
+/**
+ * How an incident names the moment service was restored on our side (`mitigated_at`). "Failover"
+ * is jargon to most customers: it is only used for an incident that really was a failover.
+ */
+export type MitigationWording = 'fix' | 'failover';
+export const MITIGATION_WORDINGS: readonly MitigationWording[] = ['fix', 'failover'];
+
+export const MITIGATION_WORDS: Record<
+  MitigationWording,
+  {
+    /** Staff's choice, as offered on the incident form. */
+    choice: string;
+    /** The moment: "Fixed on our side" / "Failover complete". */
+    moment: string;
+    /** The duration until then. */
+    duration: string;
+    /** On a card: "<label>: <strong>value</strong>". */
+    label: string;
+    /** While not yet done. */
+    pending: string;
+    /** "Customers remained affected for 2 d after …". */
+    after: string;
+  }
+> = {
+  fix: {
+    choice: 'Fixed on our side (plain words)',
+    moment: 'Fixed on our side',
+    duration: 'Time to fix on our side',
+    label: 'Fixed on our side',
+    pending: 'not yet',
+    after: 'the fix on our side',
+  },
+  failover: {
+    choice: 'Failover (the incident was a failover)',
+    moment: 'Failover complete',
+    duration: 'Failover duration',
+    label: 'Failover',
+    pending: 'not complete yet',
+    after: 'failover completed',
+  },
 };
 
 // Planned maintenance is less severe than any unplanned degradation.

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeDurations, type TimelineDurations } from '../domain/durations.ts';
-import { OPEN_INCIDENT_STATUSES, worstStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus } from '../domain/status.ts';
+import { OPEN_INCIDENT_STATUSES, worstStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus, type MitigationWording } from '../domain/status.ts';
 
 export interface UpdateView {
   publicId: string;
@@ -29,6 +29,8 @@ export interface AffectedComponent {
   name: string;
   /** Worst level this incident put the component in. */
   worst: ComponentStatus;
+  /** Level this incident holds it at now (operational once its periods have ended). */
+  current: ComponentStatus;
   periods: { level: ComponentStatus; startedAt: number; endedAt: number | null }[];
 }
 
@@ -40,6 +42,7 @@ export interface IncidentSummary {
   status: IncidentStatus;
   startedAt: number;
   mitigatedAt: number | null;
+  mitigationWording: MitigationWording;
   impactEndedAt: number | null;
   monitoringAt: number | null;
   resolvedAt: number | null;
@@ -115,6 +118,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         status: row.status,
         startedAt: row.startedAt,
         mitigatedAt: row.mitigatedAt,
+        mitigationWording: row.mitigationWording,
         impactEndedAt: row.impactEndedAt,
         monitoringAt: row.monitoringAt,
         resolvedAt: row.resolvedAt,
@@ -126,7 +130,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         importedFrom: row.importedFrom,
         draft: row.draft,
         latestUpdate: own[0] ?? null,
-        components: components.get(id) ?? [],
+        components: (components.get(id) ?? []).map((c) => ({ ...c, current: worstStatus(c.periods.filter((p) => p.startedAt <= now && (p.endedAt === null || p.endedAt > now)).map((p) => p.level)) })),
         recordedImpact:
           row.status !== 'resolved' || components.has(id) || row.mitigatedAt !== null || row.impactEndedAt !== null,
         durations: computeDurations(
@@ -202,7 +206,7 @@ export function loadUpdates(db: Db, incidentIds: number[]): Map<number, UpdateVi
   return result;
 }
 
-function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, AffectedComponent[]> {
+function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, Omit<AffectedComponent, 'current'>[]> {
   const rows = db
     .select({
       incidentId: s.impactPeriods.incidentId,
@@ -219,7 +223,7 @@ function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, Affe
     .where(inArray(s.impactPeriods.incidentId, incidentIds))
     .orderBy(asc(s.components.position), asc(s.components.id), asc(s.impactPeriods.startedAt))
     .all();
-  const result = new Map<number, AffectedComponent[]>();
+  const result = new Map<number, Omit<AffectedComponent, 'current'>[]>();
   for (const row of rows) {
     const list = result.get(row.incidentId!) ?? [];
     let entry = list.find((c) => c.id === row.componentId);

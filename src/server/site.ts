@@ -40,6 +40,11 @@ export interface SlaPolicy {
   classLabels: ClassLabels;
 }
 
+/** "Acme Status"; a site already named "Status" or "Acme Status" is not "… Status Status". */
+export function statusPageName(name: string): string {
+  return /(^|\s)status$/i.test(name.trim()) ? name : `${name} Status`;
+}
+
 const FALLBACK_SITE: Site = {
   publicId: 'site',
   name: 'Status',

@@ -133,6 +133,7 @@ describe('serialiseIncident', () => {
     status: 'monitoring',
     startedAt: T - 60_000,
     mitigatedAt: T + 1000,
+    mitigationWording: 'failover',
     impactEndedAt: null,
     monitoringAt: T + 2000,
     resolvedAt: null,
@@ -144,7 +145,7 @@ describe('serialiseIncident', () => {
     importedFrom: null,
     draft: false,
     latestUpdate: null,
-    components: [{ id: 1, publicId: 'comp00000001', slug: 'c1', name: 'Component 1', worst: 'major_outage', periods: [] }],
+    components: [{ id: 1, publicId: 'comp00000001', slug: 'c1', name: 'Component 1', worst: 'major_outage', current: 'major_outage', periods: [] }],
     durations: { failover: { ms: 0, ongoing: false }, customerImpact: { ms: 0, ongoing: true }, impactAfterFailover: null, timeToFirstUpdate: 0 },
     recordedImpact: true,
   } satisfies IncidentSummary;

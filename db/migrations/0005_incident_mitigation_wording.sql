@@ -1,0 +1,1 @@
+ALTER TABLE `incidents` ADD `mitigation_wording` text DEFAULT 'fix' NOT NULL;
