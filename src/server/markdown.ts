@@ -60,13 +60,31 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowedAttributes: { a: ['href', 'title', 'rel'], ol: ['start'], th: ['align'], td: ['align'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
-  // Headings of user text sit below the page's own h1/h2.
-  transformTags: {
-    h1: 'h3',
-    h2: 'h4',
-    a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener' }),
-  },
 };
+
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+/** User text sits inside a page section with an h2, so its top headings become h3. */
+const TOP_LEVEL = 3;
+
+/**
+ * Headings of user text sit below the page's own h1/h2 and never skip a level (WCAG heading
+ * order): the highest level used becomes h3, and each heading is at most one below the one
+ * before it ("## Summary" then "#### Detail" → h3, h4).
+ */
+function headingTransforms(html: string): sanitizeHtml.IOptions['transformTags'] {
+  const used = [...html.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
+  const highest = used.length ? Math.min(...used) : 1;
+  let previous = TOP_LEVEL - 1;
+  const heading = (tagName: string, attribs: sanitizeHtml.Attributes) => {
+    const level = Math.min(Number(tagName.slice(1)) - highest + TOP_LEVEL, previous + 1, 6);
+    previous = level;
+    return { tagName: `h${level}`, attribs };
+  };
+  return {
+    ...Object.fromEntries(HEADINGS.map((h) => [h, heading])),
+    a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener' }),
+  };
+}
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -83,5 +101,5 @@ export function renderMarkdown(source: string): string {
       .join('\n');
   }
   const html = marked.parse(source) as string;
-  return sanitizeHtml(html, SANITIZE);
+  return sanitizeHtml(html, { ...SANITIZE, transformTags: headingTransforms(html) });
 }

@@ -180,12 +180,13 @@ describe('/history.rss', () => {
     });
   });
 
-  it('includes the published post-mortem and labels apologies and corrections', async () => {
+  it('includes the published post-mortem and labels apologies and corrections, bodies as HTML not Markdown', async () => {
     const feed = parseFeed(await (await get('/history.rss')).text());
     const failover = feed.items.find((i) => i.title === 'Email delivery outage after Amsterdam datacentre failure')!;
-    expect(failover.description).toMatch(/^<p><small>[^<]+<var[^]*?<\/small><br><strong>Postmortem<\/strong> - ## Summary/);
-    expect(failover.description).toContain('<strong>Apology</strong> - **We are sorry.**');
-    expect(failover.description).toContain('<strong>Correction</strong> - **Correction.**');
+    expect(failover.description).toMatch(/^<p><small>[^<]+<var[^]*?<\/small><br><strong>Postmortem<\/strong> - <\/p><h3>Summary<\/h3>/);
+    expect(failover.description).toContain('<strong>Apology</strong> - <strong>We are sorry.</strong>');
+    expect(failover.description).toContain('<strong>Correction</strong> - <strong>Correction.</strong>');
+    expect(failover.description).not.toMatch(/\*\*|^## |<p>## /m);
   });
 });
 

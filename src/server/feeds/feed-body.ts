@@ -1,10 +1,12 @@
 // The HTML inside a history feed item, in the exact shape status-page consumers parse
 // (docs/api.md, "Feeds"): one paragraph per update, newest first, each labelled with the status it
 // moved to — or "Update" when the status did not change — so `<strong>Resolved</strong>` marks
-// the resolution. Bodies are the markdown source, escaped: readers get text, never our markup.
+// the resolution. Bodies are rendered from their markdown and sanitised, as on the pages, so
+// readers get formatting instead of `**` and `##`; the whole item is then escaped into the feed.
 import { UPDATE_KIND_LABELS } from '../../domain/status.ts';
 import { formatInstant } from '../../domain/time-zone.ts';
-import { escapeMarkup } from '../xml-text.ts';
+import { renderMarkdown } from '../markdown.ts';
+import { escapeMarkup, stripXmlIllegal } from '../xml-text.ts';
 
 export interface FeedUpdate {
   status: string;
@@ -49,13 +51,21 @@ export function labelUpdates(updates: readonly FeedUpdate[], statusLabels: Recor
   });
 }
 
-function paragraph(at: number, tz: string, label: string, text: string): string {
-  return `<p><small>${formatFeedMoment(at, tz)}</small><br><strong>${escapeMarkup(label)}</strong> - ${text}</p>`;
+/**
+ * A body as sanitised HTML, split so the standard paragraph stays valid: `inline` is the first
+ * paragraph's content (it follows "<strong>Label</strong> - "), `blocks` whatever comes after it
+ * (more paragraphs, lists, headings), placed after the paragraph.
+ */
+export function renderBody(markdown: string): { inline: string; blocks: string } {
+  const html = renderMarkdown(stripXmlIllegal(markdown).trim()).trim();
+  const first = /^<p>([\s\S]*?)<\/p>/.exec(html);
+  if (!first) return { inline: '', blocks: html };
+  return { inline: first[1]!.trim(), blocks: html.slice(first[0].length).trim() };
 }
 
-/** Markdown source as escaped text, its line breaks kept. */
-export function escapeBody(markdown: string): string {
-  return escapeMarkup(markdown.trim()).replace(/\r?\n/g, '<br>');
+function paragraph(at: number, tz: string, label: string, prefix: string, markdown: string): string {
+  const { inline, blocks } = renderBody(markdown);
+  return `<p><small>${formatFeedMoment(at, tz)}</small><br><strong>${escapeMarkup(label)}</strong> - ${escapeMarkup(prefix)}${inline}</p>${blocks}`;
 }
 
 export function renderUpdateParagraphs(updates: readonly FeedUpdate[], statusLabels: Record<string, string>, tz: string): string {
@@ -66,13 +76,13 @@ export function renderUpdateParagraphs(updates: readonly FeedUpdate[], statusLab
       // A status change wins the label (consumers key on it); the note's kind still shows.
       const kind = UPDATE_KIND_LABELS[u.kind];
       const prefix = kind && kind !== label ? `${kind}: ` : '';
-      return paragraph(u.displayAt, tz, label, prefix + escapeBody(u.bodyMd));
+      return paragraph(u.displayAt, tz, label, prefix, u.bodyMd);
     })
     .join('');
 }
 
 export function renderPostmortemParagraph(postmortem: { bodyMd: string; publishedAt: number }, tz: string): string {
-  return paragraph(postmortem.publishedAt, tz, 'Postmortem', escapeBody(postmortem.bodyMd));
+  return paragraph(postmortem.publishedAt, tz, 'Postmortem', '', postmortem.bodyMd);
 }
 
 export function renderScheduledLine(start: number, end: number, tz: string): string {

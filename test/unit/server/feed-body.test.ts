@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  escapeBody,
+  renderBody,
   formatFeedMoment,
   formatFeedRange,
   labelUpdates,
@@ -103,15 +103,21 @@ describe('rendered paragraphs', () => {
     expect(html).toContain('<strong>Identified</strong> - Apology: Sorry.</p>');
   });
 
-  it('escapes bodies as text and keeps their line breaks', () => {
-    expect(escapeBody('  <script>alert(1)</script>\n]]> & "x"\u0007\r\nend  ')).toBe(
-      '&lt;script&gt;alert(1)&lt;/script&gt;<br>]]&gt; &amp; &quot;x&quot;<br>end',
-    );
+  it('renders bodies as sanitised HTML, their line breaks kept, script and XML-illegal characters gone', () => {
+    expect(renderBody('  <script>alert(1)</script>\n]]> & "x"\u0007\r\n**not lost**  ')).toEqual({
+      inline: ']]&gt; &amp; "x"<br /><strong>not lost</strong>',
+      blocks: '',
+    });
+  });
+
+  it('keeps the first paragraph in the standard shape and puts further blocks after it', () => {
+    const html = renderUpdateParagraphs([update('monitoring', 'update', 'Queues *draining*.\n\n- SMTP relay\n- Inbound')], INCIDENT_STATUS_LABELS, 'UTC');
+    expect(html).toMatch(/<strong>Monitoring<\/strong> - Queues <em>draining<\/em>\.<\/p><ul>\s*<li>SMTP relay<\/li>\s*<li>Inbound<\/li>\s*<\/ul>$/);
   });
 
   it('labels the post-mortem and the scheduled-event line', () => {
     expect(renderPostmortemParagraph({ bodyMd: '## What <b>happened</b>', publishedAt: at('2026-10-04T12:05:00Z') }, 'UTC')).toBe(
-      `<p><small>Oct ${v('date', '4')}, ${v('time', '12:05')} UTC</small><br><strong>Postmortem</strong> - ## What &lt;b&gt;happened&lt;/b&gt;</p>`,
+      `<p><small>Oct ${v('date', '4')}, ${v('time', '12:05')} UTC</small><br><strong>Postmortem</strong> - </p><h3>What happened</h3>`,
     );
     expect(renderScheduledLine(at('2026-12-05T00:00:00Z'), at('2026-12-05T03:00:00Z'), 'UTC')).toBe(
       `<p><strong>THIS IS A SCHEDULED EVENT Dec ${v('date', '5')}, ${v('time', '00:00')} - ${v('time', '03:00')} UTC</strong></p>`,
