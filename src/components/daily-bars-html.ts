@@ -1,15 +1,13 @@
 // The items of a component's daily bars, as one HTML string. The home page of a large site draws
 // hundreds of them (50 components × their 90 days); building them here instead of as Astro
 // elements halves the render time of / (npm run bench). Everything inserted is escaped.
-import { barRuns, type BarRun, type DayBar } from '../domain/daily-bars.ts';
+import { barRuns, NARROW_SCREEN_DAYS, type BarRun, type DayBar } from '../domain/daily-bars.ts';
 import { COMPONENT_STATUS_LABELS } from '../domain/status.ts';
 import { formatInstant } from '../domain/time-zone.ts';
 import { formatPercent } from '../domain/format-number.ts';
 import { escapeMarkup } from '../server/xml-text.ts';
 
-/** Narrow screens show this many most recent days (candor.css hides the older items). */
-export const RECENT_DAYS = 30;
-
+// Narrow screens show the NARROW_SCREEN_DAYS most recent days: candor.css hides the older items.
 // Short class names: hundreds of items on the home page add up.
 const CLASS: Record<string, string> = {
   none: 'b-no',
@@ -43,7 +41,7 @@ export function barLabel(run: BarRun, tz: string): string {
  */
 export function barItemsHtml(bars: readonly DayBar[], tz: string): string {
   let html = '';
-  for (const run of barRuns(bars, RECENT_DAYS)) {
+  for (const run of barRuns(bars, NARROW_SCREEN_DAYS)) {
     const cls = `${CLASS[run.first.worst ?? 'none']}${run.recent ? '' : ' o'}`;
     const style = run.days > 1 ? ` style="--n:${run.days}"` : '';
     const label = `<span>${escapeMarkup(barLabel(run, tz))}</span>`;

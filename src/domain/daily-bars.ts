@@ -3,6 +3,12 @@ import { computeAvailability, type Interval, type Weights } from './availability
 import { worstStatus, type ComponentStatus, type PeriodLike } from './status.ts';
 import { lastDays } from './time-zone.ts';
 
+/**
+ * Phones show only the most recent days, so that each day's bar is wide enough to tap (24 px at
+ * 390 px); the figure beside them is the availability over these days.
+ */
+export const NARROW_SCREEN_DAYS = 14;
+
 export interface BarPeriod extends PeriodLike {
   /** Public id of the owning incident; null for maintenance. */
   incidentId: string | null;

@@ -4,7 +4,7 @@ import { and, asc, eq, gt, gte, inArray, isNull, lt, sql, type SQL } from 'drizz
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeAvailability, DEFAULT_WEIGHTS, type Interval } from '../domain/availability.ts';
-import { computeDailyBars, type BarPeriod, type DayBar } from '../domain/daily-bars.ts';
+import { computeDailyBars, NARROW_SCREEN_DAYS, type BarPeriod, type DayBar } from '../domain/daily-bars.ts';
 import { evaluateMaintenanceWindows, type MaintenanceEvaluation } from '../domain/maintenance-policy.ts';
 import { deriveComponentStatus, type ComponentStatus, type MaintenanceStatus } from '../domain/status.ts';
 import { lastDays, zonedMidnight } from '../domain/time-zone.ts';
@@ -23,6 +23,8 @@ export interface ComponentHealth {
   bars: DayBar[];
   /** Availability over the bars' window, null when the component did not exist yet. */
   availability: number | null;
+  /** Availability over the last NARROW_SCREEN_DAYS, the bars a phone shows. */
+  recentAvailability: number | null;
   policy: SlaPolicy | null;
 }
 
@@ -64,7 +66,9 @@ export function loadComponentHealth(
     .orderBy(asc(s.components.position), asc(s.components.id))
     .all();
   if (rows.length === 0) return [];
-  const windowStart = lastDays(now, site.timeZone, days)[0]!.start;
+  const windowDays = lastDays(now, site.timeZone, days);
+  const windowStart = windowDays[0]!.start;
+  const recentStart = windowDays[Math.max(0, windowDays.length - NARROW_SCREEN_DAYS)]!.start;
   const periods = loadPeriodsSince(db, windowStart, now, rows.map((r) => r.id));
   const policies = loadSlaPolicies(db);
   const excused = loadExcusedIntervals(db, site, policies, windowStart, now, rows);
@@ -75,14 +79,9 @@ export function loadComponentHealth(
     const existsFrom = row.startDate ? zonedMidnight(row.startDate, site.timeZone) : null;
     const ownExcused = excused.get(row.id) ?? [];
     const bars = computeDailyBars({ now, timeZone: site.timeZone, days, periods: own, weights, existsFrom, excused: ownExcused });
-    const { availability } = computeAvailability({
-      window: { start: windowStart, end: now },
-      periods: own,
-      weights,
-      existsFrom,
-      excused: ownExcused,
-      now,
-    });
+    const availabilityFrom = (start: number) =>
+      computeAvailability({ window: { start, end: now }, periods: own, weights, existsFrom, excused: ownExcused, now }).availability;
+    const availability = availabilityFrom(windowStart);
     return {
       id: row.id,
       publicId: row.publicId,
@@ -95,6 +94,7 @@ export function loadComponentHealth(
       status: deriveComponentStatus(own, now),
       bars,
       availability,
+      recentAvailability: recentStart === windowStart ? availability : availabilityFrom(recentStart),
       policy,
     };
   });
