@@ -30,6 +30,7 @@ export const SEEDS = [
   '/api/v2/scheduled-maintenances/upcoming.json',
   '/api/v2/scheduled-maintenances/active.json',
   '/api/uptime.json',
+  '/api/status.json',
 ];
 
 /** Never crawled: the workspace, the write API and the health check are not part of the public site. */

@@ -116,6 +116,7 @@ describe('npm run export: what is in the tree', () => {
       'maintenance.ics',
       'badge.svg',
       'api/uptime.json',
+      'api/status.json',
       'api/v2/summary.json',
       'api/v2/status.json',
       'api/v2/components.json',
