@@ -1,0 +1,75 @@
+// WCAG 2.2 AA with axe over every public and workspace page, light and dark, at 390 and 1280 px.
+// One server, one browser, one context per mode: pages are visited in a loop. The pages are found
+// by following links from / and /admin (one of each route, ids and query strings aside), so a new
+// page is checked without being listed here. axe-core is loaded into every document by an init
+// script and run in the page itself (legacy mode: our pages have no frames), instead of being
+// injected afresh and finished in a second blank page for every check: that triples the speed.
+import { AxeBuilder } from '@axe-core/playwright';
+import axe from 'axe-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+import { createStaff, signIn } from '../support/staff.ts';
+import { discoverPages, routeOf } from '../support/site-pages.ts';
+
+const EMAIL = 'owner@example.test';
+const PASSWORD = 'tangerine submarine lighthouse';
+const hasBrowser = browserAvailable();
+
+describe.skipIf(!hasBrowser)('accessibility (axe, WCAG 2.2 AA)', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let cookie: string;
+  let pages: string[];
+
+  beforeAll(async () => {
+    server = await startServer();
+    await createStaff(server.databasePath, { email: EMAIL, password: PASSWORD, role: 'owner' });
+    cookie = await signIn(server.url, EMAIL, PASSWORD);
+    pages = await discoverPages(server.url, cookie);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('finds every public and workspace page', () => {
+    const routes = pages.map((p) => routeOf(p.split('?')[0]!));
+    for (const route of [
+      '/', '/history', '/uptime', '/incidents/:id', '/maintenance/:id', '/components/api',
+      '/admin', '/admin/audit', '/admin/incidents/:id/postmortem', '/admin/incidents/:id/resolve',
+      '/admin/maintenance/:id', '/admin/settings', '/admin/users', '/admin/tokens', '/admin/sign-in',
+    ]) {
+      if (route === '/components/api') expect(routes.some((r) => r.startsWith('/components/'))).toBe(true);
+      else expect(routes).toContain(route);
+    }
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const width of [390, 1280]) {
+      it(`has no violations, ${colorScheme}, ${width} px`, async () => {
+        const context = await browser.newContext({ colorScheme, viewport: { width, height: 900 } });
+        await context.addInitScript({ content: axe.source });
+        const page = await context.newPage();
+        const found: string[] = [];
+        // The sign-in page first, while signed out; then the rest signed in.
+        const ordered = ['/admin/sign-in', ...pages.filter((p) => p !== '/admin/sign-in')];
+        for (const path of ordered) {
+          if (path !== '/admin/sign-in' && (await context.cookies()).length === 0) {
+            const [name, value] = cookie.split('=') as [string, string];
+            await context.addCookies([{ name, value, url: server.url }]);
+          }
+          await page.goto(server.url + path);
+          const { violations } = await new AxeBuilder({ page, axeSource: ';' }).setLegacyMode().analyze();
+          for (const v of violations) {
+            found.push(`${path} ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).slice(0, 3).join(' | ')}`);
+          }
+        }
+        await context.close();
+        expect(found).toEqual([]);
+      }, 300_000);
+    }
+  }
+});
