@@ -93,7 +93,7 @@ export const MAINTENANCE_STATUS_LABELS: Record<MaintenanceStatus, string> = {
  * is jargon to most customers: it is only used for an incident that really was a failover.
  */
 export type MitigationWording = 'fix' | 'failover';
-export const MITIGATION_WORDINGS: readonly MitigationWording[] = ['fix', 'failover'];
+export const MITIGATION_WORDINGS = ['fix', 'failover'] as const satisfies readonly MitigationWording[];
 
 export const MITIGATION_WORDS: Record<
   MitigationWording,

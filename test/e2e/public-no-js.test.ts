@@ -32,15 +32,15 @@ describe.skipIf(!hasBrowser)('public site without JavaScript', () => {
     for (const name of ['Send API', 'SMTP relay', 'Inbound email', 'Webhooks', 'Admin console', 'Statistics']) {
       await expect(page.getByRole('link', { name, exact: true }).count()).resolves.toBe(1);
     }
-    const bars = page.getByRole('list', { name: 'Send API, last 90 days' });
+    const bars = page.getByRole('list', { name: 'Send API, daily status' });
     // One item per day, or one per quiet stretch of --n days drawn as that many bars.
     const days = (visibleOnly: boolean) =>
       bars.locator(visibleOnly ? 'li:visible' : 'li').evaluateAll((items) =>
         items.reduce((sum, li) => sum + Number((li as HTMLElement).style.getPropertyValue('--n') || 1), 0),
       );
     await expect(days(false)).resolves.toBe(90);
-    // On a phone the bars show the last 30 days; each still has its text label.
-    await expect(days(true)).resolves.toBe(30);
+    // On a phone the bars show the last 14 days; each still has its text label.
+    await expect(days(true)).resolves.toBe(14);
     await page.screenshot({ path: path.join(ARTIFACTS, 'home-phone-no-js.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Elevated latency on webhook deliveries' }).click();

@@ -30,7 +30,7 @@ describe('home page', () => {
     expect(html).toContain(`href="/incidents/${ongoingId}"`);
     // Webhooks is degraded, everything else operational.
     expect(html).toContain('Partially Degraded Service');
-    expect(html).toMatch(/<ol class="bars" aria-label="Send API, last 90 days">/);
+    expect(html).toMatch(/<ol class="bars" aria-label="Send API, daily status">/);
     // Every component's list covers 90 days: one item per day, or one per quiet stretch of --n days.
     const lists = html.match(/<ol class="bars"[\s\S]*?<\/ol>/g) ?? [];
     expect(lists).toHaveLength(6);

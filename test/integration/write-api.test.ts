@@ -442,6 +442,7 @@ describe('an outage replayed through the API, first alert to post-mortem', () =>
         impact: 'critical',
         message: 'Mail is not being delivered.',
         started_at: iso(start),
+        mitigation_wording: 'failover',
         components: [{ component_id: smtp, level: 'major_outage' }, { component_id: inbound, level: 'major_outage' }],
       },
     });
@@ -475,7 +476,7 @@ describe('an outage replayed through the API, first alert to post-mortem', () =>
     expect(doc.postmortem.body_html).toContain('What happened');
 
     const page = decodeEntities(await (await fetch(`${server.url}/incidents/${id}`)).text());
-    expect(page).toContain('Failover (mitigation) duration');
+    expect(page).toContain('Failover duration');
     expect(page).toMatch(/duration-value">3 h</);
     expect(page).toMatch(/duration-value">2 d 6 h</);
     expect(page).toContain('Customers remained affected for 2 days 3 hours after failover completed');

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
 import { newPublicId } from '../../../db/ids.ts';
-import { INCIDENT_IMPACTS, OPEN_INCIDENT_STATUSES } from '../../domain/status.ts';
+import { INCIDENT_IMPACTS, MITIGATION_WORDINGS, OPEN_INCIDENT_STATUSES } from '../../domain/status.ts';
 import { checkIncidentMoments } from '../../domain/timeline-rules.ts';
 import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
@@ -23,6 +23,8 @@ export const openIncidentInput = z.object({
   components: z
     .array(z.object({ componentId: z.string(), level: incidentLevel }), { error: 'List the affected components.' })
     .default([]),
+  /** How the public pages name the moment service is restored on our side (MITIGATION_WORDS). */
+  mitigationWording: z.enum(MITIGATION_WORDINGS, { error: 'Choose "fixed on our side" or "failover".' }).default('fix'),
   /**
    * Recording after the fact: when the first message was (or should have been) posted. The page
    * shows when it was recorded too; time to first update counts from publication, i.e. now.
@@ -61,6 +63,7 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
         impact: data.impact,
         status: data.status,
         startedAt,
+        mitigationWording: data.mitigationWording,
         monitoringAt: data.status === 'monitoring' ? displayAt : null,
         createdAt: now,
         updatedAt: now,
