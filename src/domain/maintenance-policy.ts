@@ -20,6 +20,8 @@ export interface MaintenanceWindowLike {
 
 export interface MaintenanceEvaluation {
   excused: boolean;
+  /** A cancelled window never ran: it counts for nothing, neither downtime nor excused time. */
+  cancelled: boolean;
   /** Plain-words reasons the window breaks the policy; empty when excused. */
   problems: string[];
   /** The announced window, excluded from counted time when excused. */
@@ -60,7 +62,7 @@ export function evaluateMaintenanceWindows(
   const ordered = [...windows].sort((a, b) => a.scheduledStart - b.scheduledStart);
   for (const window of ordered) {
     if (window.status === 'cancelled') {
-      result.set(window.id, { excused: false, problems: ['Cancelled.'], excusedInterval: null });
+      result.set(window.id, { excused: false, cancelled: true, problems: [], excusedInterval: null });
       continue;
     }
     const { year, weekday } = zonedYearAndWeekday(window.scheduledStart, timeZone);
@@ -70,6 +72,7 @@ export function evaluateMaintenanceWindows(
     const excused = problems.length === 0;
     result.set(window.id, {
       excused,
+      cancelled: false,
       problems,
       excusedInterval: excused ? { start: window.scheduledStart, end: window.scheduledEnd } : null,
     });
@@ -87,7 +90,7 @@ function maintenanceProblems(
   const noticeMs = window.scheduledStart - window.announcedAt;
   if (noticeMs < rules.noticeDays * DAY_MS) {
     const days = Math.max(0, Math.floor(noticeMs / DAY_MS));
-    problems.push(`Announced ${days} day${days === 1 ? '' : 's'} ahead; the policy requires ${rules.noticeDays}.`);
+    problems.push(`Announced ${days} day${days === 1 ? '' : 's'} ahead; the policy requires ${rules.noticeDays} day${rules.noticeDays === 1 ? '' : 's'}.`);
   }
   const hours = (window.scheduledEnd - window.scheduledStart) / HOUR_MS;
   if (rules.maxHours !== null && hours > rules.maxHours) {

@@ -89,3 +89,6 @@ export function formatBudgetUsed(used: number): string {
   const tenths = Math.ceil(used * 1000 - 1e-9) / 10;
   return `${tenths.toFixed(1)}%`;
 }
+
+/** What a cancelled maintenance window means for availability. */
+export const CANCELLED_WINDOW_VERDICT = 'cancelled: the window never ran, so it counts for nothing (no downtime, nothing excused).';

@@ -67,7 +67,7 @@ describe('scheduleMaintenance', () => {
     expect(first.saved).toBe(false);
     expect(first.warnings).toEqual(
       expect.arrayContaining([
-        { problem: 'Announced 2 days ahead; the policy requires 30.', components: ['SMTP relay', 'Inbound email'] },
+        { problem: 'Announced 2 days ahead; the policy requires 30 days.', components: ['SMTP relay', 'Inbound email'] },
         { problem: 'Lasts 50 h; the policy allows at most 48 h.', components: ['SMTP relay', 'Inbound email'] },
       ]),
     );
@@ -227,14 +227,14 @@ describe('rescheduleMaintenance', () => {
     const input = { scheduledStart: start, scheduledEnd: start + 2 * HOUR };
     const before = c.counts();
     const first = rescheduleMaintenance(c.db, EDITOR, id, input, later);
-    expect(first).toEqual({ saved: false, warnings: [{ problem: 'Announced 25 days ahead; the policy requires 30.', components: ['Statistics'] }] });
+    expect(first).toEqual({ saved: false, warnings: [{ problem: 'Announced 25 days ahead; the policy requires 30 days.', components: ['Statistics'] }] });
     expect(c.counts()).toEqual(before);
     expect(maintenance(id)).toMatchObject({ scheduledStart: now + 40 * DAY, announcedAt: now, updatedAt: now });
 
     const second = rescheduleMaintenance(c.db, EDITOR, id, { ...input, confirmPolicyWarnings: true }, later);
     expect(second).toMatchObject({ saved: true, warnings: first.warnings });
     expect(maintenance(id)).toMatchObject({ scheduledStart: start, announcedAt: later });
-    expect(JSON.parse(lastAudit().after!).policyWarningsAccepted).toEqual(['Announced 25 days ahead; the policy requires 30.']);
+    expect(JSON.parse(lastAudit().after!).policyWarningsAccepted).toEqual(['Announced 25 days ahead; the policy requires 30 days.']);
   });
 
   it('does not count the window being moved against itself in the yearly limit', () => {

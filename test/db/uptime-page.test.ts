@@ -67,7 +67,7 @@ describe('getUptimePage', () => {
     expect(rowOf(page, 'smtp-relay').downtimeMs).toBe(100 * MIN);
     expect(rowOf(page, 'smtp-relay').availability).toBeCloseTo(1 - 100 / (720 * 60), 12);
     expect(page.maintenance[0]!.components).toEqual([
-      { name: 'SMTP relay', excused: false, problems: ['Announced 2 days ahead; the policy requires 30.'] },
+      { name: 'SMTP relay', excused: false, problems: ['Announced 2 days ahead; the policy requires 30 days.'] },
     ]);
     // Webhooks started on 23 Sep: 8 days of 24 h counted.
     expect(rowOf(page, 'webhooks')).toMatchObject({ countedMs: 192 * H, availability: 1 });

@@ -111,7 +111,7 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
         return { width: r.width / Number((li as HTMLElement).style.getPropertyValue('--n') || 1), height: r.height };
       }),
     );
-    expect(boxes.length).toBeGreaterThan(6 * 2);
+    expect(boxes.length).toBeGreaterThanOrEqual(6);
     for (const box of boxes) {
       expect(box.width).toBeGreaterThanOrEqual(24);
       expect(box.height).toBeGreaterThanOrEqual(24);

@@ -42,7 +42,7 @@ describe('scheduling maintenance', () => {
     expect(warned.status).toBe(200);
     const html = await warned.text();
     expect(html).toContain('This window breaks the SLA maintenance policy — not saved yet');
-    expect(html).toMatch(/Announced [12] days? ahead; the policy requires 30\./);
+    expect(html).toMatch(/Announced [12] days? ahead; the policy requires 30 days\./);
     expect(html).toContain('Lasts 50 h; the policy allows at most 48 h.');
     expect(html).toContain('Schedule anyway');
     expect(fieldValue(html, 'title')).toBe(fields.title);
@@ -182,7 +182,7 @@ describe('rescheduling maintenance', () => {
     expect(warned.status).toBe(200);
     const warnedHtml = await warned.text();
     expect(warnedHtml).toContain('The new window breaks the SLA maintenance policy — not moved yet');
-    expect(warnedHtml).toMatch(/Announced [23] days ahead; the policy requires 30\./);
+    expect(warnedHtml).toMatch(/Announced [23] days ahead; the policy requires 30 days\./);
     expect(warnedHtml).toContain('Move anyway');
     expect(fieldValue(warnedHtml, 'scheduledStart')).toBe(local(newStart));
     expect(row(id).scheduled_start).toBe(oldStart);

@@ -50,7 +50,7 @@ describe('/api/incidents/<id>.json', () => {
     );
     expect(body.corrections).toEqual([{ reason: expect.stringContaining('Post-mortem review'), corrected_at: expect.any(String) }]);
     expect(body.postmortem.body_markdown).toMatch(/^## Summary/);
-    expect(body.postmortem.body_html).toContain('<h4>Summary</h4>');
+    expect(body.postmortem.body_html).toContain('<h3>Summary</h3>');
     expect(body.components.map((c: { slug: string }) => c.slug).sort()).toEqual(['inbound-email', 'send-api', 'smtp-relay']);
   });
 

@@ -56,7 +56,7 @@ describe('incident page', () => {
     const res = await get(`/incidents/${failoverId}`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toMatch(/Failover \(mitigation\) duration<\/p><p class="duration-value">3 h</);
+    expect(html).toMatch(/Failover duration<\/p><p class="duration-value">3 h</);
     expect(html).toMatch(/Customer-facing impact duration<\/p><p class="duration-value">2 d 6 h</);
     expect(html).toContain('Customers remained affected for 2 days 3 hours after failover completed');
     expect(html).toContain('First public update');

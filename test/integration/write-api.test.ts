@@ -380,7 +380,7 @@ describe('POST /api/admin/maintenance/{id}/reschedule', () => {
     const move = { ...window(2, 3), message: 'Moved forward: the **vendor patch** is out early.' };
     const first = await refused(409, 'policy_warnings', () => reschedule(id, move));
     const warnings = first.warnings as { problem: string; components: string[] }[];
-    expect(warnings).toEqual(expect.arrayContaining([{ problem: expect.stringMatching(/^Announced [12] days? ahead; the policy requires 30\.$/), components: ['Inbound email'] }]));
+    expect(warnings).toEqual(expect.arrayContaining([{ problem: expect.stringMatching(/^Announced [12] days? ahead; the policy requires 30 days\.$/), components: ['Inbound email'] }]));
     expect(first.message).toContain('To move it anyway');
     await refused(409, 'policy_warnings', () => reschedule(id, { ...move, acknowledge_warnings: ['something else'] }));
 

@@ -15,8 +15,9 @@ describe('barItemsHtml', () => {
     expect(html).toBe(
       '<li class="b-ok o" style="--n:58"><span>24 Aug – 20 Oct: 100%</span></li>' +
         '<li class="b-po o"><a href="/incidents/abc123def456"><span>21 Oct: 75.00%, Partial outage, 2 incidents</span></a></li>' +
-        '<li class="b-ok o"><span>22 Oct: 100%</span></li>' +
-        '<li class="b-ok" style="--n:30"><span>23 Oct – 21 Nov: 100%</span></li>',
+        // The quiet stretch after it is split where the phone's 14 recent days begin.
+        '<li class="b-ok o" style="--n:17"><span>22 Oct – 7 Nov: 100%</span></li>' +
+        '<li class="b-ok" style="--n:14"><span>8 Nov – 21 Nov: 100%</span></li>',
     );
   });
 

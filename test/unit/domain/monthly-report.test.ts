@@ -151,7 +151,7 @@ describe('computeMonthlyReport', () => {
         { announcedAt: start - 2 * DAY, scheduledStart: start, scheduledEnd: start + H },
         ['2026-10-10T00:00:00Z', '2026-10-10T01:40:00Z'],
       );
-      expect(evaluation.problems).toEqual(['Announced 2 days ahead; the policy requires 30.']);
+      expect(evaluation.problems).toEqual(['Announced 2 days ahead; the policy requires 30 days.']);
       expect(r.countedMs).toBe(745 * H);
       expect(r.downtimeMs).toBe(100 * MIN);
       expect(r.availability).toBeCloseTo(1 - 100 / (745 * 60), 12);

@@ -82,6 +82,17 @@ describe('bodyProblem', () => {
 });
 
 describe('diffAudit', () => {
+  it('shows instants in the site time zone, also inside objects and lists, and leaves other numbers alone', () => {
+    const start = Date.UTC(2027, 1, 21, 9, 0);
+    expect(diffAudit({ scheduledStart: null }, { scheduledStart: start, count: 1803157200000 }, 'Europe/Amsterdam')).toEqual([
+      { field: 'scheduledStart', before: 'null', after: '21 Feb 2027, 10:00 CET' },
+      { field: 'count', before: '—', after: '1803157200000' },
+    ]);
+    expect(diffAudit(undefined, { periods: [{ startedAt: start, endedAt: null }] }, 'UTC')).toEqual([
+      { field: 'periods', before: '—', after: '[{"startedAt":"21 Feb 2027, 09:00 UTC","endedAt":null}]' },
+    ]);
+  });
+
   it('lists only the fields that changed', () => {
     expect(diffAudit({ name: 'A', role: 'x' }, { name: 'B', role: 'x' })).toEqual([{ field: 'name', before: 'A', after: 'B' }]);
   });
