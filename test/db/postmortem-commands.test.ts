@@ -33,7 +33,7 @@ describe('post-mortems', () => {
     savePostmortemDraft(c.db, EDITOR, incident, { body: '## What happened\nA <script>alert(1)</script> draft.' }, now);
     savePostmortemDraft(c.db, EDITOR, incident, { body: '## What happened\nA better draft.' }, now + 1);
     expect(postmortem()).toMatchObject({ status: 'draft', bodyMd: '## What happened\nA better draft.', publishedAt: null });
-    expect(postmortem()!.bodyHtml).toBe('<h4>What happened</h4>\n<p>A better draft.</p>\n');
+    expect(postmortem()!.bodyHtml).toBe('<h3>What happened</h3>\n<p>A better draft.</p>\n');
     expect(loadPublishedPostmortems(c.db, [incidentId()]).size).toBe(0);
     expect(getIncidentPage(c.db, incident, now).postmortem).toBeNull();
   });
