@@ -99,26 +99,22 @@ describe.skipIf(!hasBrowser)('incident flow in the staff workspace', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.url}${incidentPath}`);
 
-    // Resolving is refused while customers are still marked as affected.
+    // While customers are still marked as affected, the resolve form says why and cannot be filled.
     await page.getByRole('link', { name: 'Resolve…' }).click();
-    await page.getByLabel('Closing message to customers').fill('All mail has been delivered.');
-    await page.getByLabel('I confirm the service was verified end to end').check();
-    const refused = page.waitForResponse((r) => r.url().endsWith('/resolve') && r.request().method() === 'POST');
-    await page.getByRole('button', { name: 'Resolve incident' }).click();
-    expect((await refused).status()).toBe(409);
-    await expect(page.getByRole('alert').first().textContent()).resolves.toContain(
-      'Customers are still marked as affected on SMTP relay and Inbound email: mark them restored first',
-    );
-    // What was typed is still there.
-    await expect(page.getByLabel('Closing message to customers').inputValue()).resolves.toBe('All mail has been delivered.');
+    await expect(page.locator('.warning[role="status"]').textContent()).resolves.toMatch(/Not yet: Customers are still marked as affected on (SMTP relay|Inbound email) and (SMTP relay|Inbound email)/);
+    await expect(page.getByLabel('Closing message to customers').isDisabled()).resolves.toBe(true);
+    await expect(page.getByLabel('I confirm the service was verified end to end').isDisabled()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Resolve incident' }).isDisabled()).resolves.toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'admin-resolve-refused.png'), fullPage: true });
 
-    // Restore every customer, then resolve.
-    await page.goto(`${server.url}${incidentPath}`);
+    // Its link opens the update form with "All customers restored" already ticked.
+    await page.getByRole('link', { name: 'Post an update that marks customers restored' }).click();
+    await expect(page.getByLabel('All customers restored').isChecked()).resolves.toBe(true);
     await page.getByLabel('Message to customers').fill('The last queued messages have been delivered. Every customer is back to normal.');
-    await page.getByLabel('All customers restored').check();
     await publish();
     await page.waitForURL(/done=posted/);
+    // After the update the box is no longer pre-ticked (nothing left to restore, so it is gone).
+    await expect(page.getByLabel('All customers restored').count()).resolves.toBe(0);
 
     await page.getByRole('link', { name: 'Resolve…' }).click();
     await page.getByLabel('Closing message to customers').fill('Resolved. We verified sending and receiving from outside our network.');

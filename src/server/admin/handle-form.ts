@@ -3,6 +3,7 @@
 // (303, redirect-after-POST) or keep every typed value and answer with the refusal's status from
 // the error table (errors.ts); then load the page model (NotFound → the 404 page). The model is
 // loaded after the command, so a page that stays (a token shown once) shows what it wrote.
+import { STATUS_CODES } from 'node:http';
 import type { AstroGlobal } from 'astro';
 import type { Db } from '../../../db/client.ts';
 import { parseZonedLocal } from '../../domain/time-zone.ts';
@@ -150,6 +151,8 @@ export async function handleForm<M = null, V = FormValues, I = FormValues, R = u
         posted.message = refusal instanceof Invalid ? (whole ?? null) : refusal.message;
         posted.status = astro.response.status = refusal.status;
         if (refusal.retryAfterSeconds !== null) astro.response.headers.set('Retry-After', String(refusal.retryAfterSeconds));
+        // "422 Unprocessable Entity", not "422 OK": Astro keeps the default text otherwise.
+        astro.response.statusText = STATUS_CODES[refusal.status] ?? '';
       }
     }
   }

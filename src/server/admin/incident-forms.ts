@@ -1,6 +1,7 @@
 // Admin incident forms → command input. Each reads the posted fields (times in the site's zone)
 // for handleForm (handle-form.ts); the pages run the command as the signed-in staff member.
 import type { Db } from '../../../db/client.ts';
+import { MITIGATION_WORDINGS, MITIGATION_WORDS } from '../../domain/status.ts';
 import { formatZonedLocal } from '../../domain/time-zone.ts';
 import { correctImpactWindow, type CorrectImpactWindowInput } from '../commands/correct-impact-window.ts';
 import type { OpenIncidentInput } from '../commands/open-incident.ts';
@@ -8,7 +9,7 @@ import { postIncidentUpdate, type PostIncidentUpdateInput } from '../commands/po
 import { editIncidentUpdate } from '../commands/edit-incident-update.ts';
 import { publishPostmortem, savePostmortemDraft } from '../commands/postmortems.ts';
 import { resolveIncident } from '../commands/resolve-incident.ts';
-import { NotFound } from '../errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
 import { loadSite } from '../site.ts';
 import { requireIncidentUpdate } from '../write-api/documents.ts';
 import { listComponentChoices, type ComponentChoice } from './component-choices.ts';
@@ -38,12 +39,20 @@ export function notifyChoice(form: FormCall): boolean {
   return form.text('notifyOffered') === '1' ? form.checked('notify') : true;
 }
 
+/** Opening with no component affected is allowed but rarely meant: the form asks once. */
+export const NO_COMPONENTS_WARNING =
+  'No component is marked as affected: customers will see the incident, but every component as operational, and uptime will not count it. Choose the affected components, or choose “Open without components”.';
+
+export const MITIGATION_WORDING_OPTIONS = MITIGATION_WORDINGS.map((w) => ({ value: w, label: MITIGATION_WORDS[w].choice }));
+
 export function openIncidentInput(form: FormCall): OpenIncidentInput {
   const components = listComponentChoices(form.db).flatMap((c) => {
     const level = form.text(`level.${c.publicId}`);
     return level === '' || level === 'operational' ? [] : [{ componentId: c.publicId, level: level as Level }];
   });
+  if (components.length === 0 && form.intent !== 'open-anyway') form.problem('components', NO_COMPONENTS_WARNING);
   return {
+    mitigationWording: (orUndefined(form.text('mitigationWording')) ?? 'fix') as OpenIncidentInput['mitigationWording'],
     title: form.text('title'),
     impact: orUndefined(form.text('impact')) as OpenIncidentInput['impact'],
     status: (orUndefined(form.text('status')) ?? 'investigating') as OpenIncidentInput['status'],
@@ -159,10 +168,19 @@ export function impactRows(page: ImpactCorrectionPage, posted: boolean, values: 
 }
 
 /** Saves the draft, or publishes (intent `publish`); says which, for the notice. */
+/** A post-mortem with nothing but headings (the template as it comes) says nothing to customers. */
+export function isHeadingsOnly(markdown: string): boolean {
+  return markdown.split(/\r?\n/).every((line) => line.trim() === '' || /^\s{0,3}#{1,6}(\s|$)/.test(line));
+}
+
+export const EMPTY_POSTMORTEM_WARNING =
+  'This post-mortem has only headings: customers would read an empty post-mortem. Write what happened under them, or choose “Publish anyway”.';
+
 export function runPostmortem(form: FormCall): 'draft' | 'published' {
   const { db, staff, params, now } = form;
   const body = { body: form.text('body') };
-  if (form.intent === 'publish') {
+  if (form.intent === 'publish' && isHeadingsOnly(body.body) && body.body.trim() !== '') throw new Invalid({ body: EMPTY_POSTMORTEM_WARNING });
+  if (form.intent === 'publish' || form.intent === 'publish-anyway') {
     publishPostmortem(db, staff, params.id ?? '', body, now);
     return 'published';
   }

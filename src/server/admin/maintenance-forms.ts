@@ -56,6 +56,8 @@ export const SCHEDULE_FORM: FormPart<ReturnType<typeof windowInput> & { message:
 };
 
 export type MaintenanceStep = 'start' | 'verify' | 'complete' | 'cancel' | 'update';
+/** "Cancel maintenance" publishes at once, so it first asks, showing the message customers will read. */
+export type StepResult = MaintenanceStep | 'confirm-cancel';
 
 const STEPS = { start: startMaintenance, verify: verifyMaintenance, complete: completeMaintenance, cancel: cancelMaintenance };
 
@@ -64,9 +66,10 @@ export const RESCHEDULE_MESSAGE_FIELD = 'rescheduleMessage';
 
 const isReschedule = (intent: string | null) => intent === 'reschedule' || intent === 'reschedule-confirm';
 
-function runStep(form: FormCall): MaintenanceStep {
+function runStep(form: FormCall): StepResult {
   const { db, staff, params, now } = form;
-  const intent = form.intent as MaintenanceStep;
+  if (form.intent === 'cancel') return 'confirm-cancel';
+  const intent = (form.intent === 'cancel-confirm' ? 'cancel' : form.intent) as MaintenanceStep;
   const message = form.text('message').trim();
   if (intent === 'update') postMaintenanceUpdate(db, staff, params.id ?? '', { message }, now);
   else if (Object.hasOwn(STEPS, intent)) STEPS[intent as keyof typeof STEPS](db, staff, params.id ?? '', message === '' ? {} : { message }, now);
@@ -85,9 +88,10 @@ function runReschedule(form: FormCall): RescheduleMaintenanceResult {
 }
 
 /** The maintenance screen's two forms: the next step (by intent), and reschedule. */
-export const MAINTENANCE_SCREEN_FORM: FormPart<FormValues, MaintenanceStep | RescheduleMaintenanceResult> = {
+export const MAINTENANCE_SCREEN_FORM: FormPart<FormValues, StepResult | RescheduleMaintenanceResult> = {
   run: (form) => (isReschedule(form.intent) ? runReschedule(form) : runStep(form)),
   redirect: (result, { params }) => {
+    if (result === 'confirm-cancel') return null;
     if (typeof result === 'string') return `/admin/maintenance/${params.id}?done=${result}`;
     return result.saved ? `/admin/maintenance/${params.id}?done=reschedule` : null;
   },

@@ -118,13 +118,16 @@ export function completeMaintenance(db: Db, authority: Authority, publicId: stri
   }, input, now);
 }
 
+/** What a cancellation publishes when staff write no message of their own. */
+export const CANCEL_DEFAULT_MESSAGE = 'This maintenance has been cancelled.';
+
 export function cancelMaintenance(db: Db, authority: Authority, publicId: string, input: MaintenanceStepInput, now: number): void {
   runStep(db, authority, publicId, {
     action: 'maintenance.cancel',
     event: 'maintenance.cancelled',
     from: ['scheduled'],
     to: 'cancelled',
-    defaultMessage: 'This maintenance has been cancelled.',
+    defaultMessage: CANCEL_DEFAULT_MESSAGE,
     apply: () => ({}),
     refusals: {
       in_progress: 'This maintenance is already under way: complete it rather than cancel it.',
