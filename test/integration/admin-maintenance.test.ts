@@ -112,7 +112,11 @@ describe('running maintenance', () => {
 
   it('cancels a scheduled window, and refuses to cancel one under way', async () => {
     const id = await scheduleNow('Cancelled work');
-    expect((await editor.post(`/admin/maintenance/${id}`, { intent: 'cancel', message: 'Postponed.' })).status).toBe(303);
+    // "Cancel maintenance" first asks, showing the message; nothing is published until confirmed.
+    const asked = await editor.post(`/admin/maintenance/${id}`, { intent: 'cancel', message: 'Postponed.' });
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain('Yes, cancel and publish');
+    expect((await editor.post(`/admin/maintenance/${id}`, { intent: 'cancel-confirm', message: 'Postponed.' })).status).toBe(303);
     const other = await scheduleNow('Running work');
     await editor.post(`/admin/maintenance/${other}`, { intent: 'start' });
     const refused = await editor.post(`/admin/maintenance/${other}`, { intent: 'cancel' });

@@ -68,7 +68,8 @@ const isReschedule = (intent: string | null) => intent === 'reschedule' || inten
 
 function runStep(form: FormCall): StepResult {
   const { db, staff, params, now } = form;
-  if (form.intent === 'cancel') return 'confirm-cancel';
+  // Only a window that can still be cancelled asks; anything else gets the command's refusal.
+  if (form.intent === 'cancel' && getMaintenancePage(db, params.id ?? '', now).maintenance.status === 'scheduled') return 'confirm-cancel';
   const intent = (form.intent === 'cancel-confirm' ? 'cancel' : form.intent) as MaintenanceStep;
   const message = form.text('message').trim();
   if (intent === 'update') postMaintenanceUpdate(db, staff, params.id ?? '', { message }, now);
