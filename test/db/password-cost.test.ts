@@ -57,7 +57,10 @@ describe('the password hashing cost', () => {
       return performance.now() - started;
     };
     const [known, unknown] = [await time('sam@example.com'), await time('ghost@example.com')];
-    expect(unknown).toBeGreaterThan(known / 3);
-    expect(unknown).toBeLessThan(known * 3);
+    // Skipping argon2 for an unknown email would make it ~100 times cheaper (under 1 ms against
+    // ~100 ms here), so a factor of 10 either way still catches that, while a machine busy with the
+    // rest of the suite (which stretches one side's wall time) does not decide the outcome.
+    expect(unknown).toBeGreaterThan(known / 10);
+    expect(unknown).toBeLessThan(known * 10);
   });
 });
