@@ -15,7 +15,9 @@ export function startDeliveryWorker(
 ): DeliveryWorker {
   const sqlite = new Database(config.databasePath, { fileMustExist: true });
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
+  // Short, like the server's own connection: this worker runs on the serving thread, and a lock held
+  // elsewhere must not freeze every reader; a busy poll fails and the next one tries again.
+  sqlite.pragma('busy_timeout = 10');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   // Under Litestream, checkpoints are its job (see db/client.ts).
