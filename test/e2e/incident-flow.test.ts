@@ -134,7 +134,8 @@ describe.skipIf(!hasBrowser)('incident flow in the staff workspace', () => {
     await page.goto(`${server.url}/incidents/${publicId}`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(TITLE);
     const durations = await page.locator('.duration').allTextContents();
-    expect(durations.join(' ')).toMatch(/Failover \(mitigation\) duration\s*\d+ min/);
+    // Opened with the default wording: plain words, not "failover" (the incident was no failover).
+    expect(durations.join(' ')).toMatch(/Time to fix on our side\s*\d+ min/);
     expect(durations.join(' ')).toMatch(/Customer-facing impact duration\s*\d+ min/);
     const updates = page.locator('.updates > li');
     await expect(updates.count()).resolves.toBe(5);

@@ -198,10 +198,10 @@ describe('the workspace', () => {
     const editor = adminClient(server.url, await signIn(server.url, 'editor@example.test', 'lantern orchard pebble'));
     expect(await (await editor.get('/admin/incidents/new')).text()).toMatch(/name="notify"[^>]*checked/);
     const before = count('select count(*) as n from notifications');
-    const quiet = await editor.post('/admin/incidents/new', { intent: 'open', title: 'Quiet one', impact: 'minor', message: 'Nothing to tell.', notifyOffered: '1' });
+    const quiet = await editor.post('/admin/incidents/new', { intent: 'open-anyway', title: 'Quiet one', impact: 'minor', message: 'Nothing to tell.', notifyOffered: '1' });
     expect(quiet.status).toBe(303);
     expect(count('select count(*) as n from notifications')).toBe(before);
-    const told = await editor.post('/admin/incidents/new', { intent: 'open', title: 'Told one', impact: 'minor', message: 'Tell everyone.', notifyOffered: '1', notify: 'on' });
+    const told = await editor.post('/admin/incidents/new', { intent: 'open-anyway', title: 'Told one', impact: 'minor', message: 'Tell everyone.', notifyOffered: '1', notify: 'on' });
     expect(told.status).toBe(303);
     expect(count("select count(*) as n from notifications where subject like '%Told one'")).toBe(1);
   });
