@@ -80,6 +80,42 @@ export function impactBadgeLabel(impact: IncidentImpact, classes: ClassLabels = 
   return impact === 'none' ? IMPACT_LABELS.none : `${impactLabel(impact, classes)} impact`;
 }
 
+/** A contract's own name for an incident's impact, and the policies that use it. */
+export interface ImpactNaming {
+  label: string;
+  policies: string[];
+}
+
+/**
+ * How an incident's impact reads under the SLA policies covering its components: one shared
+ * contract name becomes the badge ("Semi-critical impact"); several names (or some components
+ * under a policy that names none) keep the standard badge, and the note says what each policy
+ * calls it. The impact itself stays the data.
+ */
+export function describeImpactClass(
+  impact: IncidentImpact,
+  covering: readonly { name: string; classLabels: ClassLabels }[],
+): { badge: string; note: string | null } {
+  const standard = impactBadgeLabel(impact);
+  if (impact === 'none' || covering.length === 0) return { badge: standard, note: null };
+  const namings: ImpactNaming[] = [];
+  let unnamed = false;
+  for (const policy of covering) {
+    const label = policy.classLabels[impact]?.trim();
+    if (!label) {
+      unnamed = true;
+      continue;
+    }
+    const naming = namings.find((n) => n.label === label);
+    if (naming) {
+      if (!naming.policies.includes(policy.name)) naming.policies.push(policy.name);
+    } else namings.push({ label, policies: [policy.name] });
+  }
+  if (namings.length === 0) return { badge: standard, note: null };
+  if (namings.length === 1 && !unnamed) return { badge: impactBadgeLabel(impact, { [impact]: namings[0]!.label }), note: null };
+  return { badge: standard, note: namings.map((n) => `${n.label} under ${n.policies.join(', ')}`).join('; ') };
+}
+
 export const MAINTENANCE_STATUS_LABELS: Record<MaintenanceStatus, string> = {
   scheduled: 'Scheduled',
   in_progress: 'In progress',

@@ -4,7 +4,8 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeDurations, type TimelineDurations } from '../domain/durations.ts';
-import { OPEN_INCIDENT_STATUSES, worstStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus, type MitigationWording } from '../domain/status.ts';
+import { loadSite, loadSlaPolicies, policyFor, type SlaPolicy } from './site.ts';
+import { describeImpactClass, OPEN_INCIDENT_STATUSES, worstStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus, type MitigationWording } from '../domain/status.ts';
 
 export interface UpdateView {
   publicId: string;
@@ -27,6 +28,8 @@ export interface AffectedComponent {
   publicId: string;
   slug: string;
   name: string;
+  /** The component's own SLA policy (null: the site default). */
+  slaPolicyId: number | null;
   /** Worst level this incident put the component in. */
   worst: ComponentStatus;
   /** Level this incident holds it at now (operational once its periods have ended). */
@@ -66,6 +69,11 @@ export interface IncidentSummary {
   durations: TimelineDurations;
   /** False for a closed incident with no impact periods and no timeline moments (e.g. a notice). */
   recordedImpact: boolean;
+  /**
+   * The impact in the words of the SLA policies covering its components (the site default for an
+   * incident without components): the badge, and a note when the policies name it differently.
+   */
+  impactClass: { badge: string; note: string | null };
 }
 
 /**
@@ -104,6 +112,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
   const updates = loadUpdates(db, ids);
   const components = loadAffectedComponents(db, ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const coveringPolicies = policiesCovering(db);
   return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
@@ -133,6 +142,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         components: (components.get(id) ?? []).map((c) => ({ ...c, current: worstStatus(c.periods.filter((p) => p.startedAt <= now && (p.endedAt === null || p.endedAt > now)).map((p) => p.level)) })),
         recordedImpact:
           row.status !== 'resolved' || components.has(id) || row.mitigatedAt !== null || row.impactEndedAt !== null,
+        impactClass: describeImpactClass(row.impact, coveringPolicies((components.get(id) ?? []).map((c) => c.slaPolicyId))),
         durations: computeDurations(
           {
             startedAt: row.startedAt,
@@ -146,6 +156,21 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
       },
     ];
   });
+}
+
+/**
+ * The distinct policies covering some components (each its own, else the site default); a
+ * component under no policy at all counts as one that names no class.
+ */
+function policiesCovering(db: Db): (componentPolicyIds: (number | null)[]) => Pick<SlaPolicy, 'name' | 'classLabels'>[] {
+  const site = loadSite(db);
+  const policies = loadSlaPolicies(db);
+  const none = { id: -1, name: '', classLabels: {} };
+  return (componentPolicyIds) => {
+    const ids = componentPolicyIds.length === 0 ? [null] : componentPolicyIds;
+    const found = ids.map((policyId) => policyFor(policies, site, policyId) ?? none);
+    return [...new Map(found.map((p) => [p.id, p])).values()];
+  };
 }
 
 /** Updates per incident, newest first, with their component changes and revisions. */
@@ -214,6 +239,7 @@ function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, Omit
       publicId: s.components.publicId,
       slug: s.components.slug,
       name: s.components.name,
+      slaPolicyId: s.components.slaPolicyId,
       level: s.impactPeriods.level,
       startedAt: s.impactPeriods.startedAt,
       endedAt: s.impactPeriods.endedAt,
@@ -228,7 +254,7 @@ function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, Omit
     const list = result.get(row.incidentId!) ?? [];
     let entry = list.find((c) => c.id === row.componentId);
     if (!entry) {
-      entry = { id: row.componentId, publicId: row.publicId, slug: row.slug, name: row.name, worst: 'operational', periods: [] };
+      entry = { id: row.componentId, publicId: row.publicId, slug: row.slug, name: row.name, slaPolicyId: row.slaPolicyId, worst: 'operational', periods: [] };
       list.push(entry);
     }
     entry.periods.push({ level: row.level, startedAt: row.startedAt, endedAt: row.endedAt });

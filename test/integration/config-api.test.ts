@@ -104,6 +104,8 @@ describe('config API', () => {
     expect(res.json.error.message).toMatch(/config:write/);
   });
 
+  const opened: Record<string, string> = {};
+
   it('shows the 5% response-time credit on /uptime once one of three incidents was answered late', async () => {
     // One start for all three, 3 h ago: the critical one (target 2 h) is late, the major (4 h) and
     // minor (8 h) ones are within. The month asked for is the one they started in.
@@ -116,6 +118,7 @@ describe('config API', () => {
     ] as const) {
       const res = await call('POST', '/api/admin/incidents', { title, impact, message: 'We are on it.', started_at: startedAt.toISOString(), components: [{ component_id: servers, level: 'partial_outage' }] }, incidentsToken);
       expect(res.status, JSON.stringify(res.json)).toBe(201);
+      opened[impact] = res.json.incident.id;
     }
     const json = await (await fetch(`${server.url}/api/uptime.json?month=${month}`)).json();
     expect(json.response_compliance).toMatchObject({ counted: 3, within: 2, met: false, credit: { below: 0.98, credit_percent: 5 } });
@@ -124,5 +127,28 @@ describe('config API', () => {
     expect(html).toMatch(/5% of the monthly fee is owed( so far)? — 66\.66% is below\s+98\.00%/);
     expect(html).toContain('Semi-critical');
     expect(html).toContain('2 h for critical, 4 h for semi-critical and 8 h for non-critical incidents');
+  });
+
+  it("names the impact in the policy's words on incident pages and cards; the impact stays the data", async () => {
+    const page = decodeEntities(await (await fetch(`${server.url}/incidents/${opened.major}`)).text());
+    expect(page).toContain('>Semi-critical impact</span>');
+    expect(page).not.toContain('>Major impact</span>');
+    const home = decodeEntities(await (await fetch(`${server.url}/`)).text());
+    for (const badge of ['Critical impact', 'Semi-critical impact', 'Non-critical impact']) expect(home).toContain(`>${badge}</span>`);
+    const json = await (await fetch(`${server.url}/api/v2/incidents/unresolved.json`)).json();
+    expect(json.incidents.map((i: { impact: string }) => i.impact).sort()).toEqual(['critical', 'major', 'minor']);
+  });
+
+  it('keeps the standard label and says what each policy calls it when the components differ', async () => {
+    const other = await call('POST', '/api/admin/sla-policies', { name: 'Backup SLA', availability_target_percent: 99, class_labels: { major: 'Priority 2' } });
+    expect(other.status, JSON.stringify(other.json)).toBe(201);
+    const backups = await call('POST', '/api/admin/components', { name: 'Backups', slug: 'backups', sla_policy_id: other.json.sla_policy.id });
+    expect(backups.status, JSON.stringify(backups.json)).toBe(201);
+    const both = [servers, backups.json.component.id].map((component_id) => ({ component_id, level: 'degraded_performance' }));
+    const res = await call('POST', '/api/admin/incidents', { title: 'Storage network flapping', impact: 'major', message: 'Looking.', components: both }, incidentsToken);
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    const page = decodeEntities(await (await fetch(`${server.url}/incidents/${res.json.incident.id}`)).text());
+    expect(page).toContain('>Major impact</span>');
+    expect(page).toContain('Semi-critical under Managed hosting SLA; Priority 2 under Backup SLA');
   });
 });

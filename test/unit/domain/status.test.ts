@@ -3,6 +3,7 @@ import {
   COMPONENT_STATUS_LABELS,
   deriveComponentStatus,
   deriveOverallStatus,
+  describeImpactClass,
   IMPACT_LABELS,
   INCIDENT_STATUS_LABELS,
   isOpenAt,
@@ -140,5 +141,25 @@ describe('deriveOverallStatus (leaf components only; groups are the caller’s t
     expect(deriveOverallStatus([MAJ, OP, OP]).indicator).toBe('major');
     // Had the group been passed as well, the outcome would differ: the caller must not.
     expect(deriveOverallStatus([MAJ, MAJ])).toEqual({ indicator: 'critical', description: 'Major System Outage' });
+  });
+});
+
+describe('describeImpactClass', () => {
+  const contract = { name: 'Email SLA', classLabels: { critical: 'Critical', major: 'Semi-critical', minor: 'Non-critical' } };
+  it("uses one shared contract name as the badge", () => {
+    expect(describeImpactClass('major', [contract])).toEqual({ badge: 'Semi-critical impact', note: null });
+    expect(describeImpactClass('minor', [contract, { name: 'Copy', classLabels: { minor: 'Non-critical' } }])).toEqual({ badge: 'Non-critical impact', note: null });
+  });
+  it('keeps the standard badge without a named class, and for no impact', () => {
+    expect(describeImpactClass('major', [])).toEqual({ badge: 'Major impact', note: null });
+    expect(describeImpactClass('major', [{ name: 'Plain', classLabels: {} }])).toEqual({ badge: 'Major impact', note: null });
+    expect(describeImpactClass('none', [contract])).toEqual({ badge: 'No impact', note: null });
+  });
+  it('keeps the standard badge and names each policy when they differ or one names none', () => {
+    expect(describeImpactClass('major', [contract, { name: 'Backup SLA', classLabels: { major: 'Priority 2' } }])).toEqual({
+      badge: 'Major impact',
+      note: 'Semi-critical under Email SLA; Priority 2 under Backup SLA',
+    });
+    expect(describeImpactClass('critical', [contract, { name: 'Plain', classLabels: {} }])).toEqual({ badge: 'Critical impact', note: 'Critical under Email SLA' });
   });
 });

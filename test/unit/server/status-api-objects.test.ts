@@ -145,9 +145,10 @@ describe('serialiseIncident', () => {
     importedFrom: null,
     draft: false,
     latestUpdate: null,
-    components: [{ id: 1, publicId: 'comp00000001', slug: 'c1', name: 'Component 1', worst: 'major_outage', current: 'major_outage', periods: [] }],
+    components: [{ id: 1, publicId: 'comp00000001', slug: 'c1', name: 'Component 1', slaPolicyId: null, worst: 'major_outage', current: 'major_outage', periods: [] }],
     durations: { failover: { ms: 0, ongoing: false }, customerImpact: { ms: 0, ongoing: true }, impactAfterFailover: null, timeToFirstUpdate: 0 },
     recordedImpact: true,
+    impactClass: { badge: 'Major impact', note: null },
   } satisfies IncidentSummary;
   const components = serialiseComponents([], [component(1, { status: 'major_outage' })], site.publicId);
   const byId = new Map(components.map((c) => [c.id, c]));
