@@ -1,11 +1,13 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { fileURLToPath } from 'node:url';
+import { outDirOf } from './src/config.ts';
 
 export default defineConfig({
   output: 'server',
   // Tests may build elsewhere so parallel runs don't overwrite each other's server.
-  outDir: process.env.CANDOR_OUT_DIR ?? './dist',
+  outDir: outDirOf(fileURLToPath(new URL('.', import.meta.url))),
   // Middleware mode: scripts/serve.ts runs the HTTP server and keeps rendered bytes in front of Astro.
   adapter: node({ mode: 'middleware' }),
   // Pages are small and server-rendered; no client framework, no prefetch scripts.

@@ -9,7 +9,8 @@
 //   --no-notice          leave out the "Static copy … as of …" line on pages
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot, startCandor, type StartedCandor } from './export/server.ts';
+import { getConfig, type Config } from '../src/config.ts';
+import { startCandor, type StartedCandor } from './export/server.ts';
 import { ExportError, exportSite, checkOutDir, type ExportResult } from './export/site.ts';
 import { openVersionProbe, watchAndExport } from './export/watch.ts';
 
@@ -37,7 +38,13 @@ try {
   fail(`${(error as Error).message}\nusage: npm run export -- --out <dir> [--from <url>] [--watch] [--db <file>] [--base-path /prefix/] [--concurrency 4] [--no-notice]`);
 }
 
-const cwd = process.env.INIT_CWD ?? process.cwd(); // npm runs scripts in the project root; paths are the caller's
+let config: Config;
+try {
+  config = getConfig();
+} catch (error) {
+  fail((error as Error).message);
+}
+const cwd = config.callerDir; // npm runs scripts in the project root; paths are the caller's
 if (!args.out) fail('--out <dir> is required');
 const outDir = path.resolve(cwd, args.out);
 const concurrency = Number(args.concurrency);
@@ -55,7 +62,7 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
-const databasePath = path.resolve(args.db ? cwd : projectRoot, args.db ?? process.env.CANDOR_DB ?? 'data/candor.db');
+const databasePath = args.db ? path.resolve(cwd, args.db) : config.databasePath;
 
 const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const summary = (r: ExportResult, version?: number) =>

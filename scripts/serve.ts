@@ -2,9 +2,7 @@
 // request handler (node adapter in middleware mode), puts the rendered-bytes cache in front of it
 // and listens on HOST:PORT. `npm start` builds first when needed, then runs this.
 //
-// Environment: HOST (default localhost), PORT (default 4321), CANDOR_OUT_DIR (the build, default dist),
-// CANDOR_CACHE_TICK_MS (how long clock-dependent text may stand, default 5000; 0 turns the cache
-// off), plus the settings read by src/config.ts.
+// Settings (HOST, PORT, CANDOR_OUT_DIR, CANDOR_CACHE_TICK_MS, the database …) come from src/config.ts.
 //
 // Stops on SIGTERM or SIGINT: no new connections, requests in flight are answered (for up to
 // STOP_GRACE_MS), then it logs that it stopped and exits 0.
@@ -46,7 +44,6 @@ if (!hasServerFlags()) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   await new Promise(() => undefined); // the child serves; this process only waits for it
 }
-const outDir = path.resolve(root, process.env.CANDOR_OUT_DIR ?? 'dist');
 
 // Migrate and seed in a child process: loading the migration code (drizzle-orm's ESM graph, as
 // plain modules) costs Node 24 about 200 MB of transient heap that V8 keeps as resident memory.
@@ -59,6 +56,7 @@ try {
   console.error(`Candor cannot start: ${(error as Error).message}`);
   process.exit(1);
 }
+const { outDir, cacheTickMs: tickMs, host, port } = config;
 // A database that is already migrated and set up (every restart) needs no child.
 const ready = readyStartup(config.databasePath, config.migrationsDir);
 if (ready) {
@@ -77,12 +75,6 @@ if (ready) {
 // The cache's own read-only connection: one indexed row per request tells whether anything changed.
 const versionDb = openReadOnlyConnection(config.databasePath);
 const versionQuery = versionDb.prepare('select data_version from site_settings where id = 1').pluck();
-
-const tickMs = Number(process.env.CANDOR_CACHE_TICK_MS ?? 5000);
-if (!Number.isFinite(tickMs) || tickMs < 0) {
-  console.error(`Candor cannot start: CANDOR_CACHE_TICK_MS must be a number of milliseconds, got "${process.env.CANDOR_CACHE_TICK_MS}"`);
-  process.exit(1);
-}
 
 const { handler } = (await import(pathToFileURL(path.join(outDir, 'server/entry.mjs')).href)) as { handler: NodeHandler };
 // The data version the cache keys on. With the cache off (tick 0), or without the settings row
@@ -130,8 +122,6 @@ await cache.get('/');
 setInterval(() => cache.observe(), POLL_MS).unref();
 const warmedMs = Math.round(performance.now() - warming);
 
-const host = process.env.HOST ?? 'localhost';
-const port = Number(process.env.PORT ?? 4321);
 const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 try {
   await listenOn(server, port, host);

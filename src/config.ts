@@ -1,11 +1,15 @@
-// The one place that reads process.env. Validated once, at first use.
+// The one place that reads process.env. Each variable is one entry of ENV (zod): read and validated
+// once, at first use, and a bad value stops the start with one line naming the variable. To add a
+// setting: an entry in ENV, a field in Config, a line in getConfig.
 import path from 'node:path';
 import proxyAddr from 'proxy-addr';
+import { z } from 'zod';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
-  /** SQLite file path. */
+  /** SQLite file path (CANDOR_DB, default data/candor.db under the project). */
   databasePath: string;
   /** NODE_ENV=production: no demo data, ever. */
   production: boolean;
@@ -13,6 +17,15 @@ export interface Config {
   seedDemoWhenEmpty: boolean;
   /** Directory holding the drizzle migrations. */
   migrationsDir: string;
+  /** The build the server serves (CANDOR_OUT_DIR, default dist). */
+  outDir: string;
+  /** Where the server listens (HOST, default localhost; PORT, default 4321, 0 for any free port). */
+  host: string;
+  port: number;
+  /** How long clock-dependent text may stand before a re-render (CANDOR_CACHE_TICK_MS); 0 turns the response cache off. */
+  cacheTickMs: number;
+  /** The directory `npm run …` was started in (npm's INIT_CWD): command-line paths are the caller's. */
+  callerDir: string;
   /**
    * Behind a reverse proxy: believe its X-Forwarded-For (client address, for sign-in throttling)
    * and X-Forwarded-Proto (HTTPS, for the session cookie). Off by default, because anyone can send
@@ -89,155 +102,202 @@ export interface ConnectionLimits {
 }
 
 
-/**
- * CANDOR_TRUST_PROXY: false (default), true (one proxy, as before), a number of proxies, or a
- * comma-separated list of proxy addresses and ranges.
- */
-function readProxyTrust(name: string): ProxyTrust | null {
-  const raw = (process.env[name] ?? '').trim();
-  if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return null;
-  if (/^(true|yes|on)$/i.test(raw)) return { hops: 1 };
-  if (/^\d+$/.test(raw)) return Number(raw) > 32 ? invalidTrust(name, raw) : { hops: Number(raw) };
-  const ranges = raw.split(',').map((part) => part.trim()).filter(Boolean);
-  try {
-    proxyAddr.compile(ranges);
-  } catch (error) {
-    return invalidTrust(name, raw, (error as Error).message);
-  }
-  return { ranges };
-}
+/** An unset or blank variable reads as undefined; anything else is trimmed. */
+const text = z
+  .string()
+  .optional()
+  .transform((raw) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim()));
 
-function invalidTrust(name: string, raw: string, detail = ''): never {
-  throw new Error(`${name} must be true, false, a number of proxies (1-32) or a list of proxy addresses/ranges, got "${raw}"${detail ? ` (${detail})` : ''}`);
-}
+const refuse = (ctx: z.RefinementCtx, message: string) => {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+};
 
-export type PasswordHashCost = 'standard' | 'test';
+/** A variable checked (and converted) by `read`, which returns the value or a refusal. */
+const variable = <T>(read: (raw: string) => T | { refused: string }) =>
+  text.transform((raw, ctx): T | undefined => {
+    if (raw === undefined) return undefined;
+    const value = read(raw);
+    return typeof value === 'object' && value !== null && 'refused' in value ? refuse(ctx, value.refused) : (value as T);
+  });
 
-export function passwordHashCostOf(env: Record<string, string | undefined>): PasswordHashCost {
-  const raw = env.CANDOR_PASSWORD_HASH_COST ?? '';
-  if (raw === '' || raw === 'standard') return 'standard';
-  if (raw !== 'test') throw new Error(`CANDOR_PASSWORD_HASH_COST must be standard or test, got "${raw}"`);
-  // Production always hashes at the standard cost, whatever the environment says.
-  return env.NODE_ENV === 'production' ? 'standard' : 'test';
-}
+const flag = (name: string) =>
+  variable((raw) => {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    return { refused: `${name} must be true or false, got "${raw}"` };
+  });
 
-function readBoolean(name: string, fallback: boolean): boolean {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
-}
+const whole = (name: string, min: number, max: number) =>
+  variable((raw) => {
+    const value = Number(raw);
+    return Number.isInteger(value) && value >= min && value <= max ? value : { refused: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` };
+  });
 
-function readPublicUrl(): string | null {
-  const raw = process.env.CANDOR_PUBLIC_URL;
-  if (raw === undefined || raw.trim() === '') return null;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new Error(`CANDOR_PUBLIC_URL must be an absolute http(s) address such as https://status.example.com, got "${raw}"`);
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
-    throw new Error(`CANDOR_PUBLIC_URL must be an http(s) address without query, fragment or credentials, got "${raw}"`);
-  }
-  return url.href.replace(/\/+$/, '');
-}
+const port = (name: string, lowest: 0 | 1) =>
+  variable((raw) => {
+    const value = Number(raw);
+    return Number.isInteger(value) && value >= lowest && value <= 65535 ? value : { refused: `${name} must be a port number from ${lowest} to 65535, got "${raw}"` };
+  });
 
-function readDemo(production: boolean): boolean {
-  const asked = readBoolean('CANDOR_DEMO', !production);
-  if (asked && production) {
-    throw new Error('CANDOR_DEMO=true is refused with NODE_ENV=production: the demo would publish a fictional company on your status page');
-  }
-  return asked;
-}
+/** An absolute http(s) address, as its normalised href. */
+const httpUrl = (name: string, example: string) =>
+  variable((raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return { refused: `${name} must be an absolute http(s) address${example}, got "${raw}"` };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { refused: `${name} must be an http(s) address, got "${raw}"` };
+    return url.href;
+  });
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'];
-
-function readLogLevel(): LogLevel {
-  const raw = (process.env.CANDOR_LOG_LEVEL ?? '').trim().toLowerCase();
-  if (raw === '') return 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`CANDOR_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${process.env.CANDOR_LOG_LEVEL}"`);
-  return raw as LogLevel;
-}
-
-function readWhole(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  return value;
-}
-
-function readConnectionLimits(proxied: boolean): ConnectionLimits {
-  return {
-    headersTimeoutMs: readWhole('CANDOR_HEADERS_TIMEOUT_S', 10, 1, 300) * 1000,
-    requestTimeoutMs: readWhole('CANDOR_REQUEST_TIMEOUT_S', 30, 1, 3600) * 1000,
-    keepAliveTimeoutMs: 5000,
-    maxPerAddress: proxied ? null : readWhole('CANDOR_MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
-    maxTotal: readWhole('CANDOR_MAX_CONNECTIONS', 8000, 1, 1_000_000),
-  };
-}
-
-function readPort(name: string): number | null {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return null;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number from 1 to 65535, got "${raw}"`);
-  return port;
-}
-
-function readSmtpUrl(): string | null {
-  const raw = process.env.CANDOR_SMTP_URL;
-  if (raw === undefined || raw === '') return null;
+/** CANDOR_PUBLIC_URL, without a trailing slash. */
+const publicUrl = variable((raw) => {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new Error('CANDOR_SMTP_URL must be a URL such as smtp://user:pass@host:587');
+    return { refused: `CANDOR_PUBLIC_URL must be an absolute http(s) address such as https://status.example.com, got "${raw}"` };
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('CANDOR_SMTP_URL must start with smtp:// or smtps://');
-  return raw;
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    return { refused: `CANDOR_PUBLIC_URL must be an http(s) address without query, fragment or credentials, got "${raw}"` };
+  }
+  return url.href.replace(/\/+$/, '');
+});
+
+/**
+ * CANDOR_TRUST_PROXY: false (default), true (one proxy), a number of proxies, or a comma-separated
+ * list of proxy addresses and ranges.
+ */
+const proxyTrust = variable<ProxyTrust | null>((raw) => {
+  const refused = (detail = '') => ({
+    refused: `CANDOR_TRUST_PROXY must be true, false, a number of proxies (1-32) or a list of proxy addresses/ranges, got "${raw}"${detail ? ` (${detail})` : ''}`,
+  });
+  if (/^(0|false|no|off)$/i.test(raw)) return null;
+  if (/^(true|yes|on)$/i.test(raw)) return { hops: 1 };
+  if (/^\d+$/.test(raw)) return Number(raw) > 32 ? refused() : { hops: Number(raw) };
+  const ranges = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(ranges);
+  } catch (error) {
+    return refused((error as Error).message);
+  }
+  return { ranges };
+});
+
+const ENV = z.object({
+  CANDOR_ROOT: text,
+  NODE_ENV: text,
+  INIT_CWD: text,
+  CANDOR_DB: text,
+  CANDOR_DEMO: flag('CANDOR_DEMO'),
+  CANDOR_OUT_DIR: text,
+  HOST: text,
+  PORT: port('PORT', 0),
+  CANDOR_CACHE_TICK_MS: variable((raw) => {
+    const ms = Number(raw);
+    return Number.isFinite(ms) && ms >= 0 ? ms : { refused: `CANDOR_CACHE_TICK_MS must be a number of milliseconds, got "${raw}"` };
+  }),
+  CANDOR_TRUST_PROXY: proxyTrust,
+  CANDOR_PUBLIC_URL: publicUrl,
+  CANDOR_LOG_LEVEL: variable((raw) => {
+    const level = raw.toLowerCase();
+    return (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : { refused: `CANDOR_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"` };
+  }),
+  CANDOR_METRICS: flag('CANDOR_METRICS'),
+  CANDOR_METRICS_PORT: port('CANDOR_METRICS_PORT', 1),
+  CANDOR_LITESTREAM: flag('CANDOR_LITESTREAM'),
+  CANDOR_PURGE_URL: httpUrl('CANDOR_PURGE_URL', ''),
+  CANDOR_PURGE_AUTHORIZATION: text,
+  CANDOR_SMTP_URL: variable((raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return { refused: 'CANDOR_SMTP_URL must be a URL such as smtp://user:pass@host:587' };
+    }
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return { refused: 'CANDOR_SMTP_URL must start with smtp:// or smtps://' };
+    return raw;
+  }),
+  CANDOR_MAIL_FROM: text,
+  CANDOR_WEBHOOK_ALLOW_PRIVATE: flag('CANDOR_WEBHOOK_ALLOW_PRIVATE'),
+  CANDOR_PASSWORD_HASH_COST: variable((raw) =>
+    raw === 'standard' || raw === 'test' ? raw : { refused: `CANDOR_PASSWORD_HASH_COST must be standard or test, got "${raw}"` },
+  ),
+  CANDOR_HEADERS_TIMEOUT_S: whole('CANDOR_HEADERS_TIMEOUT_S', 1, 300),
+  CANDOR_REQUEST_TIMEOUT_S: whole('CANDOR_REQUEST_TIMEOUT_S', 1, 3600),
+  CANDOR_MAX_CONNECTIONS_PER_ADDRESS: whole('CANDOR_MAX_CONNECTIONS_PER_ADDRESS', 1, 1_000_000),
+  CANDOR_MAX_CONNECTIONS: whole('CANDOR_MAX_CONNECTIONS', 1, 1_000_000),
+});
+
+type Environment = z.output<typeof ENV>;
+
+/** The variables, validated; throws an Error whose message names the first bad one. */
+function readEnvironment(env: Record<string, string | undefined>): Environment {
+  const parsed = ENV.safeParse(env);
+  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message);
+  return parsed.data;
 }
 
-function readPurge(): Config['purge'] {
-  const raw = process.env.CANDOR_PURGE_URL;
-  if (raw === undefined || raw.trim() === '') return null;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new Error(`CANDOR_PURGE_URL must be an absolute http(s) address, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`CANDOR_PURGE_URL must be an http(s) address, got "${raw}"`);
-  const authorization = process.env.CANDOR_PURGE_AUTHORIZATION?.trim() || null;
-  return { url: url.href, authorization };
+export type PasswordHashCost = 'standard' | 'test';
+
+/** `test` only outside production: production always hashes at the standard cost. */
+export function passwordHashCostOf(env: Record<string, string | undefined>): PasswordHashCost {
+  const { CANDOR_PASSWORD_HASH_COST: cost, NODE_ENV } = readEnvironment({
+    CANDOR_PASSWORD_HASH_COST: env.CANDOR_PASSWORD_HASH_COST,
+    NODE_ENV: env.NODE_ENV,
+  });
+  return cost === 'test' && NODE_ENV !== 'production' ? 'test' : 'standard';
+}
+
+/** Where the build lives: CANDOR_OUT_DIR, or dist under `root` (astro.config.mjs builds there). */
+export function outDirOf(root: string): string {
+  return path.resolve(root, readEnvironment({ CANDOR_OUT_DIR: process.env.CANDOR_OUT_DIR }).CANDOR_OUT_DIR ?? 'dist');
 }
 
 let cached: Config | undefined;
 
 export function getConfig(): Config {
   if (cached) return cached;
-  const root = process.env.CANDOR_ROOT ?? process.cwd();
-  const production = process.env.NODE_ENV === 'production';
-  const proxyTrust = readProxyTrust('CANDOR_TRUST_PROXY');
+  const env = readEnvironment(process.env);
+  const root = env.CANDOR_ROOT ?? process.cwd();
+  const production = env.NODE_ENV === 'production';
+  const demo = env.CANDOR_DEMO ?? !production;
+  if (demo && production) {
+    throw new Error('CANDOR_DEMO=true is refused with NODE_ENV=production: the demo would publish a fictional company on your status page');
+  }
+  const trust = env.CANDOR_TRUST_PROXY ?? null;
   cached = {
-    databasePath: path.resolve(root, process.env.CANDOR_DB ?? 'data/candor.db'),
+    databasePath: path.resolve(root, env.CANDOR_DB ?? 'data/candor.db'),
     production,
-    seedDemoWhenEmpty: readDemo(production),
+    seedDemoWhenEmpty: demo,
     migrationsDir: path.resolve(root, 'db/migrations'),
-    proxyTrust,
-    connections: readConnectionLimits(proxyTrust !== null),
-    trustProxy: proxyTrust !== null,
-    publicUrl: readPublicUrl(),
-    logLevel: readLogLevel(),
-    metrics: { onSitePort: readBoolean('CANDOR_METRICS', false), port: readPort('CANDOR_METRICS_PORT') },
-    litestream: readBoolean('CANDOR_LITESTREAM', false),
-    purge: readPurge(),
-    smtpUrl: readSmtpUrl(),
-    mailFrom: process.env.CANDOR_MAIL_FROM || 'Candor <status@localhost>',
-    webhookAllowPrivate: readBoolean('CANDOR_WEBHOOK_ALLOW_PRIVATE', false),
-    passwordHashCost: passwordHashCostOf(process.env),
+    outDir: path.resolve(root, env.CANDOR_OUT_DIR ?? 'dist'),
+    host: env.HOST ?? 'localhost',
+    port: env.PORT ?? 4321,
+    cacheTickMs: env.CANDOR_CACHE_TICK_MS ?? 5000,
+    callerDir: env.INIT_CWD ?? process.cwd(),
+    proxyTrust: trust,
+    trustProxy: trust !== null,
+    connections: {
+      headersTimeoutMs: (env.CANDOR_HEADERS_TIMEOUT_S ?? 10) * 1000,
+      requestTimeoutMs: (env.CANDOR_REQUEST_TIMEOUT_S ?? 30) * 1000,
+      keepAliveTimeoutMs: 5000,
+      // Behind a trusted proxy its one address carries everyone's connections.
+      maxPerAddress: trust !== null ? null : (env.CANDOR_MAX_CONNECTIONS_PER_ADDRESS ?? 256),
+      maxTotal: env.CANDOR_MAX_CONNECTIONS ?? 8000,
+    },
+    publicUrl: env.CANDOR_PUBLIC_URL ?? null,
+    logLevel: env.CANDOR_LOG_LEVEL ?? 'info',
+    metrics: { onSitePort: env.CANDOR_METRICS ?? false, port: env.CANDOR_METRICS_PORT ?? null },
+    litestream: env.CANDOR_LITESTREAM ?? false,
+    purge: env.CANDOR_PURGE_URL ? { url: env.CANDOR_PURGE_URL, authorization: env.CANDOR_PURGE_AUTHORIZATION ?? null } : null,
+    smtpUrl: env.CANDOR_SMTP_URL ?? null,
+    mailFrom: env.CANDOR_MAIL_FROM ?? 'Candor <status@localhost>',
+    webhookAllowPrivate: env.CANDOR_WEBHOOK_ALLOW_PRIVATE ?? false,
+    passwordHashCost: env.CANDOR_PASSWORD_HASH_COST === 'test' && !production ? 'test' : 'standard',
   };
   return cached;
 }

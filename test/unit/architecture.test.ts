@@ -1,4 +1,5 @@
-// Layers point one way: pages → server → domain, and db never reaches into src.
+// Layers point one way: pages → server → domain, and db reaches into src only for the pure domain.
+// Only src/config.ts reads the environment (scripts and astro.config.mjs included).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,10 @@ function listSources(dir: string): SourceFile[] {
     .filter((e) => e.isFile() && SOURCE_EXTENSIONS.some((ext) => e.name.endsWith(ext)))
     .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
     .map((p) => ({ path: p, source: readFileSync(path.join(ROOT, p), 'utf8') }));
+}
+
+function readSource(p: string): SourceFile {
+  return { path: p, source: readFileSync(path.join(ROOT, p), 'utf8') };
 }
 
 // Comments may mention forbidden things ("never Date.now()"); only code counts.
@@ -63,6 +68,10 @@ function findViolations(file: SourceFile): string[] {
       flag(`imports '${spec}'`, 'pages call src/server, never the database');
     }
   }
+  // Handing the whole environment on to a child process is fine; reading a variable is config's job.
+  if (file.path !== 'src/config.ts' && /\bprocess\.env\s*(\.\s*[A-Za-z_$]|\[)|\}\s*=\s*process\.env\b/.test(code)) {
+    flag('reads process.env', 'only src/config.ts reads the environment');
+  }
   if (file.path.startsWith('src/domain/')) {
     const impure: [RegExp, string][] = [
       [/\bprocess\.env\b/, 'process.env'],
@@ -90,7 +99,17 @@ describe('architecture rules', () => {
     ['src/domain/a.ts', 'const t = Date.now();', ['src/domain/a.ts: uses Date.now() — the domain takes the clock and configuration as parameters']],
     ['src/domain/a.ts', 'const d = new Date( );', ['src/domain/a.ts: uses new Date() — the domain takes the clock and configuration as parameters']],
     ['src/domain/a.ts', 'const d = new Date(now);', []],
-    ['src/domain/a.ts', 'const tz = process.env.TZ;', ['src/domain/a.ts: uses process.env — the domain takes the clock and configuration as parameters']],
+    ['src/domain/a.ts', 'const tz = process.env.TZ;', [
+      'src/domain/a.ts: reads process.env — only src/config.ts reads the environment',
+      'src/domain/a.ts: uses process.env — the domain takes the clock and configuration as parameters',
+    ]],
+    ['scripts/serve.ts', 'const port = Number(process.env.PORT ?? 4321);', ['scripts/serve.ts: reads process.env — only src/config.ts reads the environment']],
+    ['scripts/healthcheck.mjs', "const port = process.env['PORT'];", ['scripts/healthcheck.mjs: reads process.env — only src/config.ts reads the environment']],
+    ['src/server/a.ts', 'const { SMTP } = process.env;', ['src/server/a.ts: reads process.env — only src/config.ts reads the environment']],
+    ['astro.config.mjs', 'const out = process.env.CANDOR_OUT_DIR;', ['astro.config.mjs: reads process.env — only src/config.ts reads the environment']],
+    ['scripts/start.mjs', 'spawn(node, args, { env: { ...process.env, CANDOR_OUT_DIR: dist } });', []],
+    ['scripts/serve.ts', 'spawnSync(node, args, { env: process.env });', []],
+    ['src/config.ts', 'const db = process.env.CANDOR_DB;', []],
     ['src/server/a.ts', "import { x } from '../domain/x.ts';\nimport { eq } from 'drizzle-orm';", []],
     ['src/server/a.ts', "export { x } from '../pages/x.ts';", ["src/server/a.ts: imports '../pages/x.ts' — src/server must not import pages, actions or middleware"]],
     ['src/server/a.ts', "const m = await import('../middleware.ts');", ["src/server/a.ts: imports '../middleware.ts' — src/server must not import pages, actions or middleware"]],
@@ -108,11 +127,12 @@ describe('architecture rules', () => {
 });
 
 describe('architecture of this project', () => {
-  const files = [...listSources('src'), ...listSources('db')];
+  const files = [...listSources('src'), ...listSources('db'), ...listSources('scripts'), readSource('astro.config.mjs')];
 
   it('finds the sources it checks', () => {
     expect(files.map((f) => f.path)).toContain('src/domain/status.ts');
     expect(files.map((f) => f.path)).toContain('db/schema.ts');
+    expect(files.map((f) => f.path)).toContain('scripts/healthcheck.mjs');
   });
 
   it('has no upward or impure imports', () => {
