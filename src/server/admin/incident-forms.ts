@@ -34,9 +34,12 @@ export function getOpenIncidentPage(db: Db, now: number): OpenIncidentPage {
   return { components: listComponentChoices(db), timeZone, startedAt: formatZonedLocal(now, timeZone) };
 }
 
-/** The "Notify subscribers" box: unticked means no, but only where the form offered it. */
-export function notifyChoice(form: FormCall): boolean {
-  return form.text('notifyOffered') === '1' ? form.checked('notify') : true;
+/**
+ * The "Notify subscribers" box (NotifySubscribers.astro): unticked means no, but only where the
+ * form offered it; otherwise the command's default (`fallback`).
+ */
+export function notifyChoice(form: FormCall, name = 'notify', fallback = true): boolean {
+  return form.text(`${name}Offered`) === '1' ? form.checked(name) : fallback;
 }
 
 /** Opening with no component affected is allowed but rarely meant: the form asks once. */
@@ -178,7 +181,7 @@ export const EMPTY_POSTMORTEM_WARNING =
 
 export function runPostmortem(form: FormCall): 'draft' | 'published' {
   const { db, staff, params, now } = form;
-  const body = { body: form.text('body') };
+  const body = { body: form.text('body'), notify: notifyChoice(form) };
   if (form.intent === 'publish' && isHeadingsOnly(body.body) && body.body.trim() !== '') throw new Invalid({ body: EMPTY_POSTMORTEM_WARNING });
   if (form.intent === 'publish' || form.intent === 'publish-anyway') {
     publishPostmortem(db, staff, params.id ?? '', body, now);
@@ -213,7 +216,8 @@ export const INCIDENT_NOTICES: Record<string, string> = {
 export function runUpdateEdit(form: FormCall): { publicId: string } {
   const { db, staff, params, now } = form;
   requireIncidentUpdate(db, params.id ?? '', params.updateId ?? '');
-  return editIncidentUpdate(db, staff, params.updateId ?? '', { message: form.text('message') }, now);
+  // Fixing a typo should not mail everyone again: the box starts unticked (the command's default).
+  return editIncidentUpdate(db, staff, params.updateId ?? '', { message: form.text('message'), notify: notifyChoice(form, 'notify', false) }, now);
 }
 
 /** The edit page: the incident, and the update being edited (NotFound unless it is one of its). */

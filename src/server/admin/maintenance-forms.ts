@@ -18,7 +18,7 @@ import { getMaintenancePage, type MaintenancePage } from '../maintenance-page.ts
 import { loadSite } from '../site.ts';
 import { listComponentChoices, type ComponentChoice } from './component-choices.ts';
 import type { FormCall, FormValues } from './handle-form.ts';
-import type { FormPart } from './incident-forms.ts';
+import { notifyChoice, type FormPart } from './incident-forms.ts';
 
 /**
  * Names exactly the warnings staff saw, so "Schedule anyway" only confirms those: change the
@@ -45,7 +45,7 @@ export function getScheduleMaintenancePage(db: Db): { components: ComponentChoic
 /** "Schedule maintenance": saved, or not yet because of policy warnings (shown, to confirm). */
 export const SCHEDULE_FORM: FormPart<ReturnType<typeof windowInput> & { message: string }, ScheduleMaintenanceResult> = {
   preview: 'message',
-  input: (form) => ({ ...windowInput(form), message: form.text('message') }),
+  input: (form) => ({ ...windowInput(form), message: form.text('message'), notify: notifyChoice(form) }),
   run: ({ db, staff, input, now, intent, fields }) => {
     const first = scheduleMaintenance(db, staff, input, now);
     const confirmed = intent === 'confirm' && fields.acknowledged === fingerprintOf(first.warnings);
@@ -61,8 +61,9 @@ export type StepResult = MaintenanceStep | 'confirm-cancel';
 
 const STEPS = { start: startMaintenance, verify: verifyMaintenance, complete: completeMaintenance, cancel: cancelMaintenance };
 
-/** The reschedule form shares its page with the step form, so its message field has its own name. */
+/** The reschedule form shares its page with the step form, so its message and notify fields have their own names. */
 export const RESCHEDULE_MESSAGE_FIELD = 'rescheduleMessage';
+export const RESCHEDULE_NOTIFY_FIELD = 'rescheduleNotify';
 
 const isReschedule = (intent: string | null) => intent === 'reschedule' || intent === 'reschedule-confirm';
 
@@ -72,8 +73,9 @@ function runStep(form: FormCall): StepResult {
   if (form.intent === 'cancel' && getMaintenancePage(db, params.id ?? '', now).maintenance.status === 'scheduled') return 'confirm-cancel';
   const intent = (form.intent === 'cancel-confirm' ? 'cancel' : form.intent) as MaintenanceStep;
   const message = form.text('message').trim();
-  if (intent === 'update') postMaintenanceUpdate(db, staff, params.id ?? '', { message }, now);
-  else if (Object.hasOwn(STEPS, intent)) STEPS[intent as keyof typeof STEPS](db, staff, params.id ?? '', message === '' ? {} : { message }, now);
+  const notify = notifyChoice(form);
+  if (intent === 'update') postMaintenanceUpdate(db, staff, params.id ?? '', { message, notify }, now);
+  else if (Object.hasOwn(STEPS, intent)) STEPS[intent as keyof typeof STEPS](db, staff, params.id ?? '', message === '' ? { notify } : { message, notify }, now);
   else throw new Invalid({ form: 'Choose what to do: start, verify, complete, cancel or post an update.' });
   return intent;
 }
@@ -81,7 +83,7 @@ function runStep(form: FormCall): StepResult {
 function runReschedule(form: FormCall): RescheduleMaintenanceResult {
   const { db, staff, params, now } = form;
   const message = form.text(RESCHEDULE_MESSAGE_FIELD).trim();
-  const input = { ...windowInput(form), ...(message === '' ? {} : { message }) };
+  const input = { ...windowInput(form), ...(message === '' ? {} : { message }), notify: notifyChoice(form, RESCHEDULE_NOTIFY_FIELD) };
   const first = rescheduleMaintenance(db, staff, params.id ?? '', input, now);
   const confirmed = form.intent === 'reschedule-confirm' && form.fields.acknowledged === fingerprintOf(first.warnings);
   if (first.saved || !confirmed) return first;
@@ -96,7 +98,10 @@ export const MAINTENANCE_SCREEN_FORM: FormPart<FormValues, StepResult | Reschedu
     if (typeof result === 'string') return `/admin/maintenance/${params.id}?done=${result}`;
     return result.saved ? `/admin/maintenance/${params.id}?done=reschedule` : null;
   },
-  rename: (field, form) => (isReschedule(form.intent) && field === 'message' ? RESCHEDULE_MESSAGE_FIELD : field),
+  rename: (field, form) => {
+    if (!isReschedule(form.intent)) return field;
+    return field === 'message' ? RESCHEDULE_MESSAGE_FIELD : field === 'notify' ? RESCHEDULE_NOTIFY_FIELD : field;
+  },
 };
 
 export const MAINTENANCE_NOTICES: Record<string, string> = {
