@@ -61,6 +61,7 @@ export function openIncidentInput(form: FormCall): OpenIncidentInput {
     status: (orUndefined(form.text('status')) ?? 'investigating') as OpenIncidentInput['status'],
     message: form.text('message'),
     startedAt: form.instant('startedAt'),
+    displayAt: form.instant('displayAt'),
     components,
     notify: notifyChoice(form),
   };

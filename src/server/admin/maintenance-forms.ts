@@ -112,6 +112,7 @@ export const MAINTENANCE_NOTICES: Record<string, string> = {
   cancel: 'Maintenance cancelled.',
   update: 'Update published.',
   reschedule: 'Maintenance moved: the new window is announced on the status page and in calendar subscriptions.',
+  recorded: 'Past maintenance recorded: it is on the status page as completed, and the uptime figures count it.',
 };
 
 export interface MaintenanceScreen extends MaintenancePage {

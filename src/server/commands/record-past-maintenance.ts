@@ -46,9 +46,17 @@ function checkPastWindow(input: RecordPastMaintenanceInput, now: number): Record
   return problems;
 }
 
+/**
+ * The command's checks without writing; `extra` are a form's own problems (e.g. "announced, but
+ * when?"), named together with the command's so staff see every problem at once.
+ */
+export function checkPastMaintenance(input: RecordPastMaintenanceInput, now: number, extra: Record<string, string> = {}) {
+  return parseInput(recordPastMaintenanceInput, input, { ...checkPastWindow(input, now), ...extra });
+}
+
 export function recordPastMaintenance(db: Db, authority: Authority, input: RecordPastMaintenanceInput, now: number): { publicId: string } {
   requireEditor(authority);
-  const data = parseInput(recordPastMaintenanceInput, input, checkPastWindow(input, now));
+  const data = checkPastMaintenance(input, now);
   const actualStart = data.actualStart ?? data.scheduledStart;
   const actualEnd = data.actualEnd ?? data.scheduledEnd;
   const announcedAt = data.announcedAt ?? now;
