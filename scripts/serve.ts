@@ -18,6 +18,7 @@ import { createFrontServer, loadAssets, type NodeHandler } from '../src/server/h
 import { POLL_MS, RenderedCache, type ReadOptions } from '../src/server/http/rendered-cache.ts';
 import { RenderPool } from '../src/server/http/render-pool.ts';
 import { createTelemetry } from '../src/server/ops/telemetry.ts';
+import { FAULT_HEADER, noteReadFault } from '../src/server/read-faults.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
 import { startDeliveryWorker } from '../src/server/notify/start-worker.ts';
 import { describeStartup, readyStartup } from './database-ready.ts';
@@ -99,7 +100,12 @@ class ObservedCache extends RenderedCache {
 // Public pages render on a worker thread, never on this one, which only answers (render-pool.ts).
 const renderPool = new RenderPool({ entry: path.join(outDir, 'server/entry.mjs') });
 const cache = new ObservedCache({
-  render: (url) => telemetry.timeRender(() => renderPool.render(url)),
+  render: async (url) => {
+    const rendered = await telemetry.timeRender(() => renderPool.render(url));
+    // The worker met a database it cannot read: /healthz says so (src/server/read-faults.ts).
+    if (rendered.headers[FAULT_HEADER] === 'database_unreadable') noteReadFault(Date.now());
+    return rendered;
+  },
   version: currentVersion,
   tickMs: tickMs === 0 ? 1 : tickMs,
   maxBytes: 64 * 1024 * 1024,
@@ -119,7 +125,14 @@ const warming = performance.now();
 await renderPool.ready();
 await cache.get('/');
 // Writes from other processes (the CLI, a second instance) are seen within POLL_MS even when nobody reads.
-setInterval(() => cache.observe(), POLL_MS).unref();
+// A database that cannot be read makes observe() throw: readers then get the last good bytes (get()).
+setInterval(() => {
+  try {
+    cache.observe();
+  } catch {
+    // noted by the next read
+  }
+}, POLL_MS).unref();
 const warmedMs = Math.round(performance.now() - warming);
 
 const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;

@@ -6,7 +6,10 @@
 //               read_only          the database file or its directory is read-only
 //               database_deleted   the file was deleted under the running process
 //               database_replaced  another file now stands at its path
-//   failing   the database cannot be read: database_unreadable
+//               database_damaged   a page or a write met a part of the database that cannot be
+//                                  read (in the last minute); readers of that page get its last
+//                                  good copy with a notice, or a 503 page when there is none
+//   failing   the database cannot be read at all: database_unreadable
 // The HTTP status stays 200 while pages can be served, so a load balancer keeps the one instance
 // that can still show customers the page; 503 only when failing.
 import fs from 'node:fs';
@@ -15,13 +18,16 @@ import { databaseFileProblem, databaseMode, type Db } from '../../db/client.ts';
 import { getConfig } from '../config.ts';
 import { getDb } from './db.ts';
 import { faultOfSqliteError, type StorageFault } from './errors.ts';
+import { readFaultRecent } from './read-faults.ts';
 import { lastWriteFaultSeen } from './storage-faults.ts';
 
 export type HealthStatus = 'ok' | 'degraded' | 'failing';
 
+export type HealthReason = StorageFault | 'database_damaged';
+
 export interface Health {
   httpStatus: 200 | 503;
-  body: { status: HealthStatus; reasons: StorageFault[] };
+  body: { status: HealthStatus; reasons: HealthReason[] };
 }
 
 /** Below this much free space a write may fail halfway (SQLite needs room for the WAL). */
@@ -47,13 +53,13 @@ function writeLockHeld(db: Db): boolean {
   }
 }
 
-export function assessHealth(db: Db, databaseFile: string): Health {
+export function assessHealth(db: Db, databaseFile: string, now = Date.now()): Health {
   try {
     db.$client.prepare('select data_version from site_settings where id = 1').get();
   } catch {
     return { httpStatus: 503, body: { status: 'failing', reasons: ['database_unreadable'] } };
   }
-  const reasons = new Set<StorageFault>();
+  const reasons = new Set<HealthReason>();
   const fileProblem = databaseFileProblem(db);
   if (fileProblem !== null) reasons.add(fileProblem === 'deleted' ? 'database_deleted' : 'database_replaced');
   if (databaseMode(db) === 'read-only') reasons.add('read_only');
@@ -61,7 +67,8 @@ export function assessHealth(db: Db, databaseFile: string): Health {
   const free = freeBytes(databaseFile);
   if (free !== null && free < MIN_FREE_BYTES) reasons.add('storage_full');
   const last = lastWriteFaultSeen();
-  if (last !== null && last !== 'locked') reasons.add(last);
+  if (last !== null && last !== 'locked') reasons.add(last === 'database_unreadable' ? 'database_damaged' : last);
+  if (readFaultRecent(now)) reasons.add('database_damaged');
   return { httpStatus: 200, body: { status: reasons.size === 0 ? 'ok' : 'degraded', reasons: [...reasons] } };
 }
 

@@ -1,6 +1,7 @@
-// Issue 12, findings 2, 3, 5 and 6 against the built server: a database deleted under it, a write
-// lock held by another process, a read-only database. Pages keep being served, writes are refused
-// with 503 and a reason, /healthz tells the truth, and nothing comes back as the demo site.
+// Issue 12, findings 2, 3, 4, 5 and 6 against the built server: a database deleted under it, a write
+// lock held by another process, a database damaged under it or before it starts, a read-only
+// database. Pages keep being served (the last good bytes, marked, when they cannot be read), writes
+// are refused with 503 and a reason, /healthz tells the truth, and nothing comes back as the demo site.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { seedDemo } from '../../db/seed/demo.ts';
 import { createApiToken } from '../../src/server/commands/api-tokens.ts';
 import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { renderMarkdown } from '../../src/server/markdown.ts';
+import { corruptHeader, corruptTable } from '../support/corrupt-database.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff } from '../support/staff.ts';
 
@@ -116,6 +118,65 @@ describe('a write lock held by another process (finding 3)', () => {
     holder.exec('ROLLBACK');
     expect((await openIncident(server, token)).status).toBe(201);
     expect((await health(server)).body).toEqual({ status: 'ok', reasons: [] });
+  });
+});
+
+/** Waits for a condition on a response, not for a guessed time. */
+async function until(read: () => Promise<Response>, test: (res: Response, body: string) => boolean): Promise<{ res: Response; body: string }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await read();
+    const body = await res.text();
+    if (test(res, body)) return { res, body };
+    if (Date.now() > deadline) throw new Error(`condition not met; last answer ${res.status}: ${body.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a database damaged while Candor runs (finding 4)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('answers the last good bytes with a notice, fails honestly where it has none, refuses writes, and /healthz says so', async () => {
+    const token = makeToken(server.databasePath);
+    const before = await fetch(`${server.url}/`);
+    expect(before.status).toBe(200);
+    const good = await before.text();
+    expect(good).toContain('Postwise');
+    expect((await fetch(`${server.url}/api/v2/incidents.json`)).status).toBe(200);
+
+    corruptTable(server.databasePath, 'incidents');
+    // Another program's write makes every page render again, from the damaged file.
+    const other = new Database(server.databasePath);
+    other.prepare('update site_settings set data_version = data_version + 1 where id = 1').run();
+    other.close();
+
+    const { res: stale, body } = await until(() => fetch(`${server.url}/`), (_, text) => text.includes('stale-notice'));
+    expect(stale.status).toBe(200);
+    expect(body).toMatch(/This page may be out of date: Candor cannot read its data right now\. It shows the status as of \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
+    expect(body).toContain('Postwise');
+    expect(stale.headers.get('cache-control')).toBe('no-store');
+    expect(stale.headers.get('etag')).toBeNull();
+    expect(stale.headers.get('cdn-cache-control')).toBeNull();
+    const json = await until(() => fetch(`${server.url}/api/v2/incidents.json`), (res) => res.headers.get('cache-control') === 'no-store');
+    expect(json.res.status).toBe(200);
+    expect(JSON.parse(json.body)).toHaveProperty('incidents');
+
+    // A page never rendered before has nothing to fall back on: a clear 503, not a 500.
+    const history = await fetch(`${server.url}/history`);
+    expect(history.status).toBe(503);
+    expect(history.headers.get('retry-after')).not.toBeNull();
+    expect(await history.text()).toContain('This status page cannot read its data right now');
+
+    const refused = await openIncident(server, token);
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'database_unreadable', message: expect.stringMatching(/cannot be read.*nothing was saved/) });
+    expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['database_damaged'] } });
   });
 });
 

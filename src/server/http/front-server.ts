@@ -252,7 +252,11 @@ export function createFrontServer(options: FrontServerOptions): http.Server {
       // notes the new version now rather than at the next read or poll.
       res.once('finish', () => {
         writers.note(address, Date.now());
-        cache.observe();
+        try {
+          cache.observe();
+        } catch {
+          // The database cannot be read: the next read answers the last good bytes (RenderedCache.get).
+        }
       });
       return void handler(req, res);
     }
@@ -265,8 +269,9 @@ export function createFrontServer(options: FrontServerOptions): http.Server {
       (error: unknown) => {
         onError(error, url);
         if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-          res.end('Candor could not render this page. Try again in a moment.');
+          // Nothing good to fall back on (the cache answers the last good bytes when it has them).
+          res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '30' });
+          res.end('Candor cannot show this page right now: it could not read its data. Try again in a moment.');
         } else {
           res.destroy();
         }

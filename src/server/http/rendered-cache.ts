@@ -22,6 +22,13 @@
 //     stale answer is always the newest stored.
 // Concurrent renders of the same URL and version are one render (coalesced), and a write makes a
 // page render again only when someone asks for it.
+//
+// Serve stale, fail honest: when the database cannot be read (the version query throws, a render
+// fails, or a page answers 5xx: storage-fault-response.ts turns an unreadable database into 503),
+// readers get the last good bytes of that URL instead, marked (staleOf): HTML pages get a short
+// notice that they may be out of date, and every kind gets `no-store` and no validator, so no other
+// cache keeps them. A failure never evicts the good bytes, and a URL that just failed is not
+// rendered again for a tick (a damaged database must not keep the render worker busy).
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { ifNoneMatchHits } from './etag.ts';
@@ -181,6 +188,27 @@ export async function answer(entry: Entry, method: string, requestHeaders: { 'ac
   return { status: entry.status, headers, body: method === 'HEAD' ? null : body };
 }
 
+const MAIN_OPENS = '<main id="main" class="wrap">';
+
+/**
+ * An entry's last good bytes as answered while the database cannot be read: HTML pages get a notice
+ * at the top of their main content saying when they were rendered; every kind gets `no-store` and
+ * no validator (the bytes differ from the tagged ones, and no other cache should keep them).
+ */
+export function staleOf(entry: Entry): Entry {
+  const headers: Record<string, string | string[]> = { ...entry.headers, 'cache-control': 'no-store' };
+  delete headers['etag'];
+  delete headers['cdn-cache-control'];
+  let body = entry.body;
+  if (/^text\/html/i.test(header(entry, 'content-type') ?? '')) {
+    const html = body.toString('utf8');
+    const at = new Date(entry.renderedAt).toISOString().slice(0, 16).replace('T', ' ');
+    const notice = `<p class="stale-notice" role="status">This page may be out of date: Candor cannot read its data right now. It shows the status as of ${at} UTC.</p>`;
+    if (html.includes(MAIN_OPENS)) body = Buffer.from(html.replace(MAIN_OPENS, MAIN_OPENS + notice));
+  }
+  return toEntry({ status: entry.status, headers, body }, entry.version, entry.renderedAt);
+}
+
 export interface CacheOptions {
   /** Renders the URL afresh (GET, no conditional headers, no cookies). */
   render: (url: string) => Promise<Rendered>;
@@ -211,6 +239,8 @@ export interface ReadOptions {
 
 export interface CacheStats {
   hits: number;
+  /** Answered from the last good bytes because the database could not be read. */
+  fallbacks: number;
   misses: number;
   refreshes: number;
   /** Answered from the previous version's bytes while the current one renders. */
@@ -228,8 +258,10 @@ export class RenderedCache {
   /** Insertion order doubles as recency: a hit re-inserts its key. */
   readonly #entries = new Map<string, Entry>();
   readonly #inflight = new Map<string, Promise<Entry>>();
+  /** Per stored entry: when its URL last failed to render, and its marked stale form. */
+  readonly #failures = new WeakMap<Entry, { at: number; stale?: Entry }>();
   #bytes = 0;
-  readonly stats: CacheStats = { hits: 0, misses: 0, refreshes: 0, stale: 0, entries: 0, bytes: 0 };
+  readonly stats: CacheStats = { hits: 0, fallbacks: 0, misses: 0, refreshes: 0, stale: 0, entries: 0, bytes: 0 };
   /** Data versions as this process first saw them, oldest first. */
   #seen: { version: number; at: number }[] = [];
 
@@ -263,7 +295,14 @@ export class RenderedCache {
 
   /** The entry to answer this URL with: cached when still true, rendered (once) when not. */
   async get(url: string, read: ReadOptions = {}): Promise<Entry> {
-    const version = this.observe();
+    let version: number;
+    try {
+      version = this.observe();
+    } catch (error) {
+      const last = this.#entries.get(url);
+      if (last) return this.#fallBackTo(last, this.#now());
+      throw error;
+    }
     const entry = this.#entries.get(url);
     const now = this.#now();
     const age = entry ? now - entry.renderedAt : Infinity;
@@ -286,8 +325,26 @@ export class RenderedCache {
       this.stats.stale++;
       return entry;
     }
+    // It failed a moment ago: answer the last good bytes rather than asking the database again.
+    const failure = entry ? this.#failures.get(entry) : undefined;
+    if (entry && failure && now - failure.at < this.#options.tickMs) return this.#fallBackTo(entry, now);
     this.stats.misses++;
-    return this.#render(url, version);
+    return this.#render(url, version).then(
+      (fresh) => (entry && fresh.status >= 500 ? this.#fallBackTo(entry, this.#now()) : fresh),
+      (error: unknown) => {
+        if (entry) return this.#fallBackTo(entry, this.#now());
+        throw error;
+      },
+    );
+  }
+
+  /** The last good bytes of a URL the database cannot give right now, marked as possibly out of date. */
+  #fallBackTo(entry: Entry, now: number): Entry {
+    this.stats.fallbacks++;
+    let failure = this.#failures.get(entry);
+    if (!failure) this.#failures.set(entry, (failure = { at: now }));
+    failure.stale ??= staleOf(entry);
+    return failure.stale;
   }
 
   #render(url: string, version: number): Promise<Entry> {
@@ -303,15 +360,28 @@ export class RenderedCache {
         if (entry.compressible) await variantOf(entry, 'br');
         return entry;
       })
-      .then((entry) => {
-        if (entry.shareable) this.#store(url, entry);
-        // An error page replaces nothing newer than itself.
-        else if ((this.#entries.get(url)?.version ?? -1) <= version) this.#drop(url);
-        return entry;
-      })
+      .then(
+        (entry) => {
+          if (entry.shareable) this.#store(url, entry);
+          // A server error (the database cannot be read) replaces nothing: the last good bytes are
+          // answered instead. Another error page replaces nothing newer than itself.
+          else if (entry.status >= 500) this.#noteFailure(url);
+          else if ((this.#entries.get(url)?.version ?? -1) <= version) this.#drop(url);
+          return entry;
+        },
+        (error: unknown) => {
+          this.#noteFailure(url);
+          throw error;
+        },
+      )
       .finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, work);
     return work;
+  }
+
+  #noteFailure(url: string): void {
+    const entry = this.#entries.get(url);
+    if (entry) this.#failures.set(entry, { at: this.#now() });
   }
 
   #store(url: string, entry: Entry): void {

@@ -4,16 +4,20 @@
 // Unavailable themselves first, keeping what was typed.
 import type { MiddlewareHandler } from 'astro';
 import type { Unavailable } from '../errors.ts';
+import { FAULT_HEADER, noteReadFault } from '../read-faults.ts';
 import { asUnavailable } from '../storage-faults.ts';
 import { unavailableResponse } from '../write-api/errors.ts';
 import { routeClassOf } from './cache-policy.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** What a reader of a public page is told: nothing of theirs was lost, and what to do. */
+const READER_MESSAGE = 'This status page cannot read its data right now, so it cannot show this page. Please try again in a few minutes.';
+
 export function unavailablePage(error: Unavailable, workspace: boolean): Response {
   const title = workspace ? 'Not saved' : 'Status temporarily unavailable';
   const back = workspace ? '<p><a href="/admin">Back to the workspace</a></p>' : '';
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><link rel="stylesheet" href="/candor.css"></head><body><main class="wrap narrow"><h1>${title}</h1><p role="alert">${escapeHtml(error.message)}</p>${back}</main></body></html>`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><link rel="stylesheet" href="/candor.css"></head><body><main class="wrap narrow"><h1>${title}</h1><p role="alert">${escapeHtml(workspace ? error.message : READER_MESSAGE)}</p>${back}</main></body></html>`;
   return new Response(html, {
     status: error.status,
     headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': String(error.retryAfterSeconds) },
@@ -27,7 +31,10 @@ export const storageFaultResponse: MiddlewareHandler = async (context, next) => 
     const unavailable = asUnavailable(error);
     if (unavailable === null) throw error;
     const { pathname } = context.url;
-    if (pathname.startsWith('/api/')) return unavailableResponse(unavailable);
-    return unavailablePage(unavailable, routeClassOf(pathname) === 'private');
+    const response = pathname.startsWith('/api/') ? unavailableResponse(unavailable) : unavailablePage(unavailable, routeClassOf(pathname) === 'private');
+    // Named for the front server, which notes a damaged database for /healthz (read-faults.ts).
+    response.headers.set(FAULT_HEADER, unavailable.fault);
+    if (unavailable.fault === 'database_unreadable') noteReadFault(Date.now());
+    return response;
   }
 };
