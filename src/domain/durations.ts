@@ -38,6 +38,28 @@ export function computeDurations(t: TimelineMoments, now: number): TimelineDurat
 }
 
 const MINUTE = 60_000;
+const onTheMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+
+/**
+ * The durations as the words show them. Each moment is taken on its minute, as the clock times
+ * beside it read ("14:02"), so the shown figures agree with those times and add up: failover plus
+ * "after failover" is the customer impact, never "1 min" + "less than a minute" = "2 min".
+ * The exact milliseconds (`computeDurations`) stay in the JSON, uptime and credits.
+ */
+export function computeShownDurations(t: TimelineMoments, now: number): TimelineDurations {
+  const m = (at: number | null) => (at === null ? null : onTheMinute(at));
+  return computeDurations(
+    {
+      startedAt: onTheMinute(t.startedAt),
+      mitigatedAt: m(t.mitigatedAt),
+      impactEndedAt: m(t.impactEndedAt),
+      resolvedAt: m(t.resolvedAt),
+      firstUpdateAt: m(t.firstUpdateAt),
+    },
+    onTheMinute(now),
+  );
+}
+
 const UNITS = [
   { ms: 1440 * MINUTE, short: 'd', long: 'day' },
   { ms: 60 * MINUTE, short: 'h', long: 'hour' },

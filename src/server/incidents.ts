@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
-import { computeDurations, type TimelineDurations } from '../domain/durations.ts';
+import { computeDurations, computeShownDurations, type TimelineDurations, type TimelineMoments } from '../domain/durations.ts';
 import { loadSite, loadSlaPolicies, policyFor, type SlaPolicy } from './site.ts';
 import { describeImpactClass, OPEN_INCIDENT_STATUSES, worstStatus, type ComponentStatus, type IncidentImpact, type IncidentStatus, type MitigationWording } from '../domain/status.ts';
 
@@ -67,6 +67,8 @@ export interface IncidentSummary {
   latestUpdate: UpdateView | null;
   components: AffectedComponent[];
   durations: TimelineDurations;
+  /** The same durations as words show them, from the moments on the minute (see computeShownDurations). */
+  shownDurations: TimelineDurations;
   /** False for a closed incident with no impact periods and no timeline moments (e.g. a notice). */
   recordedImpact: boolean;
   /**
@@ -106,6 +108,10 @@ export function listActiveIncidents(db: Db, now: number): IncidentSummary[] {
   return loadIncidentSummaries(db, listIncidentIds(db, open), now);
 }
 
+function bothDurations(moments: TimelineMoments, now: number) {
+  return { durations: computeDurations(moments, now), shownDurations: computeShownDurations(moments, now) };
+}
+
 export function loadIncidentSummaries(db: Db, ids: number[], now: number): IncidentSummary[] {
   if (ids.length === 0) return [];
   const rows = db.select().from(s.incidents).where(inArray(s.incidents.id, ids)).all();
@@ -143,7 +149,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         recordedImpact:
           row.status !== 'resolved' || components.has(id) || row.mitigatedAt !== null || row.impactEndedAt !== null,
         impactClass: describeImpactClass(row.impact, coveringPolicies((components.get(id) ?? []).map((c) => c.slaPolicyId))),
-        durations: computeDurations(
+        ...bothDurations(
           {
             startedAt: row.startedAt,
             mitigatedAt: row.mitigatedAt,

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { openDatabase } from '../../db/client.ts';
 import { openIncident } from '../../src/server/commands/open-incident.ts';
+import { correctImpactWindow } from '../../src/server/commands/correct-impact-window.ts';
+import { resolveIncident } from '../../src/server/commands/resolve-incident.ts';
 import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
@@ -14,6 +16,7 @@ import { startServer, type RunningServer } from '../support/server.ts';
 const hasBrowser = browserAvailable();
 const CRITICAL = 'Outgoing mail delayed for EU customers';
 const FAILOVER = 'Email delivery outage after Amsterdam datacentre failure';
+const SHORT = 'Brief relay hiccup during certificate rotation';
 
 describe.skipIf(!hasBrowser)('the status page at a glance', () => {
   let server: RunningServer;
@@ -22,6 +25,7 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
   let desktop: BrowserContext;
   let criticalId: string;
   let failoverId: string;
+  let shortId: string;
 
   beforeAll(async () => {
     server = await startServer();
@@ -42,6 +46,24 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
       },
       now,
     ).publicId;
+    // Seconds that used to round apart: started hh:00:40, failover hh:02:30, customers back hh:02:50
+    // ("1 min" failover, "2 min" impact, "less than a minute after failover").
+    const base = Math.floor(now / 60_000) * 60_000 - 3 * 60 * 60_000;
+    const at = (min: number, sec: number) => base + min * 60_000 + sec * 1000;
+    shortId = openIncident(
+      db,
+      SYSTEM_OWNER,
+      { title: SHORT, impact: 'minor', message: 'Some mail is retried.', components: [{ componentId: relay.public_id, level: 'degraded_performance' }], startedAt: at(0, 40) },
+      at(1, 1),
+    ).publicId;
+    correctImpactWindow(
+      db,
+      SYSTEM_OWNER,
+      shortId,
+      { reason: 'Times from the relay logs.', startedAt: at(0, 40), mitigatedAt: at(2, 30), periods: [{ componentId: relay.public_id, level: 'degraded_performance', startedAt: at(0, 40), endedAt: at(2, 50) }] },
+      at(3, 0),
+    );
+    resolveIncident(db, SYSTEM_OWNER, shortId, { message: 'All mail delivered.', verifiedEndToEnd: true }, at(3, 10));
     db.$client.close();
     browser = await launchBrowser();
     phone = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
@@ -148,6 +170,18 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     await expect(home.locator('.duration-label').first().textContent()).resolves.toBe('Time to fix on our side');
     await expect(home.locator('.moments dt').allTextContents()).resolves.toContain('Fixed on our side');
     await home.close();
+  });
+
+  it('rounds every duration the same way, so they agree with the clock times and add up', async () => {
+    const page = await open(desktop, `/incidents/${shortId}`);
+    await expect(page.locator('.duration-value').allTextContents()).resolves.toEqual(['2 min', '2 min']);
+    // Both read 2 min, so no "less than a minute after" sentence contradicts them.
+    await expect(page.locator('.after-failover').count()).resolves.toBe(0);
+    const doc = (await (await fetch(`${server.url}/api/incidents/${shortId}.json`)).json()) as Record<string, any>;
+    // The JSON keeps the exact milliseconds beside the words the page shows.
+    expect(doc.durations.failover).toMatchObject({ ms: 110_000, formatted: '2 min' });
+    expect(doc.durations.customer_impact).toMatchObject({ ms: 130_000, formatted: '2 min' });
+    await page.close();
   });
 
   it('gets the small things right: badges, footer, maintenance, calendar link, colour key, legend', async () => {

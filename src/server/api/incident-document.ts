@@ -10,17 +10,19 @@ import { iso } from './status-api-objects.ts';
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-function duration(ms: number) {
-  return { ms, formatted: formatDuration(ms), formatted_long: formatDurationLong(ms) };
+/** Exact milliseconds; the words as the page shows them (moments on the minute, so they add up). */
+function duration(ms: number, shownMs: number) {
+  return { ms, formatted: formatDuration(shownMs), formatted_long: formatDurationLong(shownMs) };
 }
 
-function span(value: Span, measures: string) {
-  return { ...duration(value.ms), ongoing: value.ongoing, measures };
+function span(value: Span, shown: Span, measures: string) {
+  return { ...duration(value.ms, shown.ms), ongoing: value.ongoing, measures };
 }
 
 export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown: string | null) {
   const { incident, site } = page;
   const d = incident.durations;
+  const shown = incident.shownDurations;
   return {
     id: incident.publicId,
     title: incident.title,
@@ -45,14 +47,14 @@ export function serialiseIncidentDocument(page: IncidentPage, postmortemMarkdown
       detected_at: isoOrNull(incident.detectedAt),
     },
     durations: {
-      failover: span(d.failover, 'From the start until service was restored on our side (failover or fix complete).'),
-      customer_impact: span(d.customerImpact, 'From the start until the last affected customer was back to normal.'),
+      failover: span(d.failover, shown.failover, 'From the start until service was restored on our side (failover or fix complete).'),
+      customer_impact: span(d.customerImpact, shown.customerImpact, 'From the start until the last affected customer was back to normal.'),
       impact_after_failover:
-        d.impactAfterFailover === null
+        d.impactAfterFailover === null || shown.impactAfterFailover === null
           ? null
-          : span(d.impactAfterFailover, 'How long customers stayed affected after service was restored on our side.'),
-      time_to_first_update: d.timeToFirstUpdate === null ? null : duration(d.timeToFirstUpdate),
-      detection_to_first_update: incident.detectionToFirstUpdateMs === null ? null : duration(incident.detectionToFirstUpdateMs),
+          : span(d.impactAfterFailover, shown.impactAfterFailover, 'How long customers stayed affected after service was restored on our side.'),
+      time_to_first_update: d.timeToFirstUpdate === null ? null : duration(d.timeToFirstUpdate, shown.timeToFirstUpdate ?? d.timeToFirstUpdate),
+      detection_to_first_update: incident.detectionToFirstUpdateMs === null ? null : duration(incident.detectionToFirstUpdateMs, incident.detectionToFirstUpdateMs),
     },
     components: incident.components.map((c) => ({
       id: c.publicId,

@@ -70,7 +70,7 @@ export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: numbe
     notice.event === 'incident.opened' || notice.event === 'incident.updated'
       ? INCIDENT_STATUS_LABELS[update?.status ?? summary.status]
       : NOTIFICATION_EVENTS[notice.event];
-  const d = summary.durations;
+  const d = summary.shownDurations;
   const content: NotificationContent = {
     event: notice.event,
     site: { id: site.publicId, name: site.name, url: site.url },

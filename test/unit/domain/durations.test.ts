@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   computeDurations,
+  computeShownDurations,
   formatDuration,
   formatDurationLong,
   type TimelineDurations,
@@ -130,5 +132,39 @@ describe('formatDuration and formatDurationLong', () => {
   ])('%i ms → "%s" / "%s"', (ms, compact, long) => {
     expect(formatDuration(ms)).toBe(compact);
     expect(formatDurationLong(ms)).toBe(long);
+  });
+});
+
+describe('shown durations (the words on the page)', () => {
+  const SEC = 1000;
+  it('agree with each other: the issue case no longer reads 1 min + less than a minute = 2 min', () => {
+    // Started 08:00:40, failover done 08:02:30, customers back 08:02:50.
+    const t = { startedAt: T0 + 40 * SEC, mitigatedAt: T0 + 2 * MIN + 30 * SEC, impactEndedAt: T0 + 2 * MIN + 50 * SEC, resolvedAt: T0 + 3 * MIN, firstUpdateAt: T0 + 61 * SEC };
+    const exact = computeDurations(t, T0 + H);
+    expect([formatDuration(exact.failover.ms), formatDuration(exact.customerImpact.ms)]).toEqual(['1 min', '2 min']);
+    const shown = computeShownDurations(t, T0 + H);
+    // The page's clock times read 08:00, 08:02, 08:02: two minutes each, nothing after failover.
+    expect(formatDuration(shown.failover.ms)).toBe('2 min');
+    expect(formatDuration(shown.customerImpact.ms)).toBe('2 min');
+    expect(formatDurationLong(shown.impactAfterFailover!.ms)).toBe('less than a minute');
+    expect(formatDuration(shown.timeToFirstUpdate!)).toBe('1 min');
+  });
+
+  it('always add up in whole minutes and keep ongoing as it was', () => {
+    const at = fc.integer({ min: 0, max: 5 * D });
+    fc.assert(
+      fc.property(at, at, at, fc.boolean(), (a, b, c, resolved) => {
+        const [start, mitigated, ended] = [a, b, c].sort((x, y) => x - y) as [number, number, number];
+        const t = { startedAt: T0 + start, mitigatedAt: T0 + mitigated, impactEndedAt: resolved ? T0 + ended : null, resolvedAt: resolved ? T0 + ended : null, firstUpdateAt: null };
+        const now = T0 + 6 * D + 17 * SEC;
+        const shown = computeShownDurations(t, now);
+        const exact = computeDurations(t, now);
+        for (const span of [shown.failover, shown.customerImpact, shown.impactAfterFailover!]) expect(span.ms % MIN).toBe(0);
+        expect(shown.failover.ms + shown.impactAfterFailover!.ms).toBe(shown.customerImpact.ms);
+        expect(shown.customerImpact.ongoing).toBe(exact.customerImpact.ongoing);
+        // Never more than a minute away from the exact figure.
+        expect(Math.abs(shown.customerImpact.ms - exact.customerImpact.ms)).toBeLessThan(MIN);
+      }),
+    );
   });
 });
