@@ -1,5 +1,7 @@
 // Layers point one way: pages → server → domain, and db reaches into src only for the pure domain.
-// Only src/config.ts reads the environment (scripts and astro.config.mjs included).
+// Inside src/server: read models (the page and document models beside src/server's top level, api/,
+// feeds/) never import commands, and auth never imports commands (Actor and Tx sit below both, in
+// src/server/actor.ts). Only src/config.ts reads the environment (scripts and astro.config.mjs included).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +47,9 @@ function resolveImport(from: string, spec: string): string | null {
 
 const isUnder = (target: string | null, pattern: RegExp) => target !== null && pattern.test(target);
 
+/** The read side of src/server: the page and document models and their loaders. */
+const isReadModel = (file: string) => /^src\/server\/([^/]+\.ts$|api\/|feeds\/)/.test(file);
+
 function findViolations(file: SourceFile): string[] {
   const code = stripComments(file.source);
   const found: string[] = [];
@@ -60,6 +65,12 @@ function findViolations(file: SourceFile): string[] {
     }
     if (file.path.startsWith('db/') && isUnder(target, /^src(\/|$)/) && !isUnder(target, /^src\/domain\//)) {
       flag(`imports '${spec}'`, 'db may import only the pure src/domain (its vocabulary) from src');
+    }
+    if (isReadModel(file.path) && isUnder(target, /^src\/server\/commands\//)) {
+      flag(`imports '${spec}'`, 'read models never import commands');
+    }
+    if (file.path.startsWith('src/server/auth/') && isUnder(target, /^src\/server\/commands\//)) {
+      flag(`imports '${spec}'`, 'auth never imports commands');
     }
     if (
       file.path.startsWith('src/pages/') &&
@@ -110,6 +121,13 @@ describe('architecture rules', () => {
     ['scripts/start.mjs', 'spawn(node, args, { env: { ...process.env, CANDOR_OUT_DIR: dist } });', []],
     ['scripts/serve.ts', 'spawnSync(node, args, { env: process.env });', []],
     ['src/config.ts', 'const db = process.env.CANDOR_DB;', []],
+    ['src/server/incidents.ts', "import { openIncident } from './commands/open-incident.ts';", ["src/server/incidents.ts: imports './commands/open-incident.ts' — read models never import commands"]],
+    ['src/server/feeds/a.ts', "import type { Tx } from '../commands/run-command.ts';", ["src/server/feeds/a.ts: imports '../commands/run-command.ts' — read models never import commands"]],
+    ['src/server/api/a.ts', "import { x } from '../commands/x.ts';", ["src/server/api/a.ts: imports '../commands/x.ts' — read models never import commands"]],
+    ['src/server/incidents.ts', "import type { Tx } from './actor.ts';", []],
+    ['src/server/admin/a.ts', "import { openIncident } from '../commands/open-incident.ts';", []],
+    ['src/server/auth/a.ts', "import type { Actor } from '../commands/run-command.ts';", ["src/server/auth/a.ts: imports '../commands/run-command.ts' — auth never imports commands"]],
+    ['src/server/auth/a.ts', "import type { Actor } from '../actor.ts';", []],
     ['src/server/a.ts', "import { x } from '../domain/x.ts';\nimport { eq } from 'drizzle-orm';", []],
     ['src/server/a.ts', "export { x } from '../pages/x.ts';", ["src/server/a.ts: imports '../pages/x.ts' — src/server must not import pages, actions or middleware"]],
     ['src/server/a.ts', "const m = await import('../middleware.ts');", ["src/server/a.ts: imports '../middleware.ts' — src/server must not import pages, actions or middleware"]],

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { sessions, siteSettings, users } from '../../../db/schema.ts';
-import type { Tx } from '../commands/run-command.ts';
+import type { Tx } from '../actor.ts';
 import type { Staff } from './staff.ts';
 
 export const IDLE_TIMEOUT_MS = 12 * 60 * 60 * 1000;

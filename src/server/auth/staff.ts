@@ -1,6 +1,6 @@
 // Who is signed in, as seen by admin pages and commands.
 import type { StaffRole } from '../../domain/status.ts';
-import type { Actor } from '../commands/run-command.ts';
+import type { Actor } from '../actor.ts';
 import { Forbidden } from '../errors.ts';
 
 export type Role = StaffRole;

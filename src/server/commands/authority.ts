@@ -1,6 +1,6 @@
 // Who may run a command. Admin pages pass the signed-in Staff (it has both fields); the write API
 // passes its token's actor with the role the token's scope grants.
-import type { Actor } from './run-command.ts';
+import type { Actor } from '../actor.ts';
 import type { Role } from '../auth/staff.ts';
 import { Forbidden } from '../errors.ts';
 

@@ -10,7 +10,8 @@ import { Invalid, NotFound } from '../errors.ts';
 import type { Authority } from './authority.ts';
 import { descriptionText, nameText, optionalDate, optionalRef } from './config-input.ts';
 import { parseInput } from './input.ts';
-import { runCommand, type Tx } from './run-command.ts';
+import { runCommand } from './run-command.ts';
+import { type Tx } from '../actor.ts';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

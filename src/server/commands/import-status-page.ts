@@ -18,7 +18,8 @@ import { requireRole } from '../auth/staff.ts';
 import type { Authority } from './authority.ts';
 import { nextPosition, SLUG_PATTERN } from './components.ts';
 import { renderBody } from './input.ts';
-import { runCommand, type Tx } from './run-command.ts';
+import { runCommand } from './run-command.ts';
+import { type Tx } from '../actor.ts';
 
 type Kind = (typeof s.importRecords.$inferSelect)['kind'];
 type IncidentLevel = 'degraded_performance' | 'partial_outage' | 'major_outage';

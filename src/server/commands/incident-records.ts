@@ -4,7 +4,7 @@ import * as s from '../../../db/schema.ts';
 import { impactEndOf, type PeriodDraft } from '../../domain/timeline-rules.ts';
 import { pageOrder } from '../component-order.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import type { Tx } from './run-command.ts';
+import type { Tx } from '../actor.ts';
 
 export type IncidentRow = typeof s.incidents.$inferSelect;
 import type { IncidentLevel } from '../../domain/status.ts';

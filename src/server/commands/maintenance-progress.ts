@@ -10,7 +10,8 @@ import { Conflict, NotFound } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { markdown, notify, parseInput, renderBody } from './input.ts';
 import { cancelPendingReminders, publishMaintenanceNotice, type MaintenanceNotice } from '../notify/publish.ts';
-import { runCommand, type Tx } from './run-command.ts';
+import { runCommand } from './run-command.ts';
+import { type Tx } from '../actor.ts';
 
 export const maintenanceStepInput = z.object({
   /** Shown to customers; each step has a plain default. */

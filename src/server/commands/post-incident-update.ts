@@ -23,7 +23,8 @@ import {
 } from './incident-records.ts';
 import { confirmation, incidentLevel, instant, markdown, notify, parseInput, renderBody } from './input.ts';
 import { publishIncidentNotice, type IncidentNotice } from '../notify/publish.ts';
-import { runCommand, type Tx } from './run-command.ts';
+import { runCommand } from './run-command.ts';
+import { type Tx } from '../actor.ts';
 
 export const postIncidentUpdateInput = z.object({
   status: z.enum(INCIDENT_STATUSES, { error: 'Choose the incident status.' }),

@@ -13,7 +13,8 @@ import { loadSite } from '../site.ts';
 import type { AlertRule } from './alert-sources.ts';
 import type { Authority } from './authority.ts';
 import { renderBody } from './input.ts';
-import { runStaffCommand, type Tx } from './run-command.ts';
+import { runStaffCommand } from './run-command.ts';
+import { type Tx } from '../actor.ts';
 
 export interface AlertSourceRow {
   id: number;

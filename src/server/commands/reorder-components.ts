@@ -9,7 +9,8 @@ import { requireRole } from '../auth/staff.ts';
 import { NotFound } from '../errors.ts';
 import type { Authority } from './authority.ts';
 import { parseInput } from './input.ts';
-import { runCommand, type Tx } from './run-command.ts';
+import { runCommand } from './run-command.ts';
+import { type Tx } from '../actor.ts';
 
 interface Sibling {
   kind: 'group' | 'component';

@@ -16,7 +16,8 @@ import { confirmation, instant, markdown, notify, parseInput, title } from './in
 import { cancelPendingReminders, publishMaintenanceNotice, scheduleMaintenanceReminder } from '../notify/publish.ts';
 import { insertMaintenanceUpdate } from './maintenance-progress.ts';
 import { maintenancePolicyWarnings, type PolicyWarning } from './maintenance-warnings.ts';
-import { runCommand, type Tx } from './run-command.ts';
+import { runCommand } from './run-command.ts';
+import { type Tx } from '../actor.ts';
 
 export const rescheduleMaintenanceInput = z.object({
   scheduledStart: instant('Enter when the window now starts.'),

@@ -6,19 +6,7 @@ import * as s from '../../../db/schema.ts';
 import { currentObserver } from '../ops/observer.ts';
 import { purgeAfterWrite } from '../ops/purge.ts';
 import { guardWrite } from '../storage-faults.ts';
-
-/** Who is acting: a signed-in user, an API token, or the system (seed, CLI). */
-export interface Actor {
-  userId: number | null;
-  tokenId: number | null;
-  /** Human-readable, for the audit log: an email, a token name, or 'system'. */
-  label: string;
-}
-
-export const SYSTEM_ACTOR: Actor = { userId: null, tokenId: null, label: 'system' };
-
-/** The transaction handle handed to a command body (same query API as Db). */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import type { Actor, Tx } from '../actor.ts';
 
 export interface AuditEntry {
   action: string;

@@ -12,7 +12,8 @@ import { requireRole, type Role } from '../auth/staff.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import type { Authority } from './authority.ts';
 import { parseInput } from './input.ts';
-import { runStaffCommand, SYSTEM_ACTOR, type Tx } from './run-command.ts';
+import { runStaffCommand } from './run-command.ts';
+import { SYSTEM_ACTOR, type Tx } from '../actor.ts';
 import { emailField, nameField, roleField } from './staff-input.ts';
 
 /** The command-line tool (first owner) and test set-up act as the system, outside any session. */

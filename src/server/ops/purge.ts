@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { getConfig } from '../../config.ts';
-import type { AuditEntry, Tx } from '../commands/run-command.ts';
+import type { AuditEntry } from '../commands/run-command.ts';
+import type { Tx } from '../actor.ts';
 import { publicUrlOf } from '../site.ts';
 
 export const PURGE_KIND = 'purge';
