@@ -4,10 +4,12 @@ import * as s from '../../../db/schema.ts';
 import { impactEndOf, type PeriodDraft } from '../../domain/timeline-rules.ts';
 import { pageOrder } from '../component-order.ts';
 import { Invalid, NotFound } from '../errors.ts';
+import { newPublicId } from '../../../db/ids.ts';
+import type { IncidentLevel, IncidentStatus, UpdateKind } from '../../domain/status.ts';
 import type { Tx } from '../actor.ts';
+import { renderBody } from './input.ts';
 
 export type IncidentRow = typeof s.incidents.$inferSelect;
-import type { IncidentLevel } from '../../domain/status.ts';
 
 export type { IncidentLevel };
 
@@ -105,4 +107,39 @@ export function snapshotWindow(incident: Pick<IncidentRow, 'startedAt' | 'mitiga
       .sort((a, b) => a.component.localeCompare(b.component) || a.startedAt - b.startedAt)
       .map((p) => ({ component: p.component, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt })),
   };
+}
+
+export interface UpdateRecord {
+  kind: UpdateKind;
+  status: IncidentStatus;
+  /** Markdown; stored with its sanitised HTML. */
+  message: string;
+  /** When the update speaks of (back-dated); default: now, when it is recorded. */
+  displayAt?: number;
+  /** The signed-in author; null for a token, the system or an alert. */
+  authorId: number | null;
+  /** Where it came from: staff (default) or an alert that opened a draft. */
+  origin?: 'staff' | 'alert';
+}
+
+/** Adds an update to an incident's timeline (open, update, resolve and alert drafts each post one). */
+export function insertIncidentUpdate(tx: Tx, incidentId: number, update: UpdateRecord, now: number): { id: number; publicId: string } {
+  const publicId = newPublicId();
+  const { id } = tx
+    .insert(s.incidentUpdates)
+    .values({
+      publicId,
+      incidentId,
+      kind: update.kind,
+      status: update.status,
+      ...renderBody(update.message),
+      displayAt: update.displayAt ?? now,
+      authorId: update.authorId,
+      origin: update.origin ?? 'staff',
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: s.incidentUpdates.id })
+    .get();
+  return { id, publicId };
 }

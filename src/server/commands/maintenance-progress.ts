@@ -3,12 +3,12 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
-import { newPublicId } from '../../../db/ids.ts';
 import type { MaintenanceStatus } from '../../domain/status.ts';
 import type { Db } from '../../../db/client.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
-import { markdown, notify, parseInput, renderBody } from './input.ts';
+import { markdown, notify, parseInput } from './input.ts';
+import { insertMaintenanceUpdate } from './maintenance-records.ts';
 import { cancelPendingReminders, publishMaintenanceNotice, type MaintenanceNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 import { type Tx } from '../actor.ts';
@@ -61,15 +61,6 @@ function runStep(db: Db, authority: Authority, publicId: string, step: Step, inp
     cancelPendingReminders(db, row.id);
     if (notify) publishMaintenanceNotice(db, { event: step.event, maintenanceId: row.id, updatePublicId }, now);
   });
-}
-
-/** Adds a public update to a window's timeline (every maintenance verb posts one); its public id. */
-export function insertMaintenanceUpdate(tx: Tx, maintenanceId: number, status: MaintenanceStatus, message: string, authority: Authority, now: number): string {
-  const publicId = newPublicId();
-  tx.insert(s.maintenanceUpdates)
-    .values({ publicId, maintenanceId, status, ...renderBody(message), displayAt: now, authorId: authority.actor.userId, createdAt: now, updatedAt: now })
-    .run();
-  return publicId;
 }
 
 export function startMaintenance(db: Db, authority: Authority, publicId: string, input: MaintenanceStepInput, now: number): void {

@@ -8,8 +8,8 @@ import { checkIncidentMoments } from '../../domain/timeline-rules.ts';
 import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
-import { findComponents, openPeriod } from './incident-records.ts';
-import { incidentLevel, instant, markdown, notify, parseInput, renderBody, title } from './input.ts';
+import { findComponents, insertIncidentUpdate, openPeriod } from './incident-records.ts';
+import { incidentLevel, instant, markdown, notify, parseInput, title } from './input.ts';
 import { publishIncidentNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 
@@ -70,22 +70,12 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
       })
       .returning({ id: s.incidents.id })
       .get();
-    const updatePublicId = newPublicId();
-    const update = tx
-      .insert(s.incidentUpdates)
-      .values({
-        publicId: updatePublicId,
-        incidentId: incident.id,
-        kind: 'update',
-        status: data.status,
-        ...renderBody(data.message),
-        displayAt,
-        authorId: authority.actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: s.incidentUpdates.id })
-      .get();
+    const update = insertIncidentUpdate(
+      tx,
+      incident.id,
+      { kind: 'update', status: data.status, message: data.message, displayAt, authorId: authority.actor.userId },
+      now,
+    );
     for (const c of data.components) {
       const component = components.get(c.componentId)!;
       openPeriod(tx, incident.id, component.id, c.level, startedAt, now);
@@ -107,7 +97,7 @@ export function openIncident(db: Db, authority: Authority, input: OpenIncidentIn
         recordedAt: now,
       },
     });
-    if (data.notify) publishIncidentNotice(db, { event: 'incident.opened', incidentId: incident.id, updatePublicId }, now);
+    if (data.notify) publishIncidentNotice(db, { event: 'incident.opened', incidentId: incident.id, updatePublicId: update.publicId }, now);
     return { id: incident.id, publicId };
   });
 }

@@ -4,7 +4,6 @@
 import { eq, max } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
-import { newPublicId } from '../../../db/ids.ts';
 import { COMPONENT_STATUS_LABELS, INCIDENT_STATUSES, UPDATE_KINDS } from '../../domain/status.ts';
 import { checkClosingAt, checkIncidentMoments } from '../../domain/timeline-rules.ts';
 import type { Db } from '../../../db/client.ts';
@@ -15,13 +14,14 @@ import {
   closePeriod,
   findComponents,
   findIncident,
+  insertIncidentUpdate,
   loadIncidentPeriods,
   openPeriod,
   type IncidentLevel,
   type IncidentRow,
   type PeriodRecord,
 } from './incident-records.ts';
-import { confirmation, incidentLevel, instant, markdown, notify, parseInput, renderBody } from './input.ts';
+import { confirmation, incidentLevel, instant, markdown, notify, parseInput } from './input.ts';
 import { publishIncidentNotice, type IncidentNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 import { type Tx } from '../actor.ts';
@@ -79,22 +79,13 @@ export function postIncidentUpdate(
     const restoredAt = data.customersRestored ? (data.restoredAt ?? at) : null;
     const moments = nextMoments(incident, plan, { ...data, mitigatedAt: data.mitigatedAt ?? (data.failoverComplete ? at : undefined) }, restoredAt, now);
 
-    const publicId = newPublicId();
-    const update = tx
-      .insert(s.incidentUpdates)
-      .values({
-        publicId,
-        incidentId: incident.id,
-        kind: data.kind,
-        status: data.status,
-        ...renderBody(data.message),
-        displayAt: at,
-        authorId: authority.actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: s.incidentUpdates.id })
-      .get();
+    const update = insertIncidentUpdate(
+      tx,
+      incident.id,
+      { kind: data.kind, status: data.status, message: data.message, displayAt: at, authorId: authority.actor.userId },
+      now,
+    );
+    const { publicId } = update;
     for (const c of plan.closes) closePeriod(tx, c.id, c.at, now);
     for (const o of plan.opens) openPeriod(tx, incident.id, o.componentId, o.level, at, now);
     for (const a of plan.announced) tx.insert(s.incidentUpdateComponents).values({ updateId: update.id, ...a }).run();

@@ -12,7 +12,7 @@ import { impactOfSeverity, type ReceivedAlert } from '../alerts/parse-alerts.ts'
 import { loadSite } from '../site.ts';
 import type { AlertRule } from './alert-sources.ts';
 import type { Authority } from './authority.ts';
-import { renderBody } from './input.ts';
+import { insertIncidentUpdate } from './incident-records.ts';
 import { runStaffCommand } from './run-command.ts';
 import { type Tx } from '../actor.ts';
 
@@ -129,9 +129,7 @@ function openDraft(tx: Tx, source: AlertSourceRow, alert: ReceivedAlert, now: nu
     .returning({ id: s.incidents.id })
     .get();
   const message = alert.summary.trim() !== '' ? alert.summary : `We are investigating: ${alert.title}.`;
-  tx.insert(s.incidentUpdates)
-    .values({ publicId: newPublicId(), incidentId: incident.id, kind: 'update', status: 'investigating', ...renderBody(message), displayAt: now, origin: 'alert', createdAt: now, updatedAt: now })
-    .run();
+  insertIncidentUpdate(tx, incident.id, { kind: 'update', status: 'investigating', message, authorId: null, origin: 'alert' }, now);
   tx.insert(s.incidentNotes).values({ incidentId: incident.id, body: `Opened as a draft from ${source.name}: ${alert.title}.`, at: now, createdAt: now }).run();
   return incident.id;
 }

@@ -5,12 +5,11 @@
 // decided as for any window, from when it was announced: a window not announced beforehand is
 // recorded as announced now, so it counts as downtime.
 import { z } from 'zod';
-import * as s from '../../../db/schema.ts';
-import { newPublicId } from '../../../db/ids.ts';
 import type { Db } from '../../../db/client.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findComponents } from './incident-records.ts';
-import { instant, markdown, parseInput, renderBody, title } from './input.ts';
+import { instant, markdown, parseInput, title } from './input.ts';
+import { insertMaintenanceUpdate, insertMaintenanceWindow } from './maintenance-records.ts';
 import { runCommand } from './run-command.ts';
 
 export const recordPastMaintenanceInput = z.object({
@@ -62,32 +61,21 @@ export function recordPastMaintenance(db: Db, authority: Authority, input: Recor
   const announcedAt = data.announcedAt ?? now;
   return runCommand(db, authority.actor, now, ({ tx, audit }) => {
     const refs = findComponents(tx, data.components, 'components');
-    const publicId = newPublicId();
-    const row = tx
-      .insert(s.maintenances)
-      .values({
-        publicId,
+    const { id, publicId } = insertMaintenanceWindow(
+      tx,
+      {
         title: data.title,
         status: 'completed',
         scheduledStart: data.scheduledStart,
         scheduledEnd: data.scheduledEnd,
-        actualStart,
-        actualEnd,
         announcedAt,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: s.maintenances.id })
-      .get();
-    for (const ref of refs.values()) {
-      tx.insert(s.maintenanceComponents).values({ maintenanceId: row.id, componentId: ref.id }).run();
-      tx.insert(s.impactPeriods)
-        .values({ componentId: ref.id, maintenanceId: row.id, level: 'under_maintenance', startedAt: actualStart, endedAt: actualEnd, createdAt: now, updatedAt: now })
-        .run();
-    }
-    tx.insert(s.maintenanceUpdates)
-      .values({ publicId: newPublicId(), maintenanceId: row.id, status: 'completed', ...renderBody(data.message), displayAt: actualEnd, authorId: authority.actor.userId, createdAt: now, updatedAt: now })
-      .run();
+        ran: { actualStart, actualEnd },
+        componentIds: [...refs.values()].map((r) => r.id),
+      },
+      now,
+    );
+    // Its one update speaks of the end of the window; its creation time says when it was recorded.
+    insertMaintenanceUpdate(tx, id, 'completed', data.message, authority, now, actualEnd);
     audit({
       action: 'maintenance.record_past',
       entityType: 'maintenance',

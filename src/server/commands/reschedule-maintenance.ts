@@ -14,7 +14,7 @@ import { requireEditor, type Authority } from './authority.ts';
 import { findComponents } from './incident-records.ts';
 import { confirmation, instant, markdown, notify, parseInput, title } from './input.ts';
 import { cancelPendingReminders, publishMaintenanceNotice, scheduleMaintenanceReminder } from '../notify/publish.ts';
-import { insertMaintenanceUpdate } from './maintenance-progress.ts';
+import { insertMaintenanceUpdate } from './maintenance-records.ts';
 import { maintenancePolicyWarnings, type PolicyWarning } from './maintenance-warnings.ts';
 import { runCommand } from './run-command.ts';
 import { type Tx } from '../actor.ts';

@@ -3,13 +3,12 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
-import { newPublicId } from '../../../db/ids.ts';
 import { explainResolveBlocked } from '../../domain/timeline-rules.ts';
 import type { Db } from '../../../db/client.ts';
 import { Conflict } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
-import { findIncident, loadIncidentPeriods } from './incident-records.ts';
-import { confirmation, markdown, notify, parseInput, renderBody } from './input.ts';
+import { findIncident, insertIncidentUpdate, loadIncidentPeriods } from './incident-records.ts';
+import { confirmation, markdown, notify, parseInput } from './input.ts';
 import { publishIncidentNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 
@@ -39,20 +38,7 @@ export function resolveIncident(
     const blocked = explainResolveBlocked(loadIncidentPeriods(tx, incident.id));
     if (blocked) throw new Conflict(blocked);
     const data = parseInput(resolveIncidentInput, input, input.verifiedEndToEnd === true ? {} : { verifiedEndToEnd: UNVERIFIED });
-    const publicId = newPublicId();
-    tx.insert(s.incidentUpdates)
-      .values({
-        publicId,
-        incidentId: incident.id,
-        kind: 'update',
-        status: 'resolved',
-        ...renderBody(data.message),
-        displayAt: now,
-        authorId: authority.actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
+    const { publicId } = insertIncidentUpdate(tx, incident.id, { kind: 'update', status: 'resolved', message: data.message, authorId: authority.actor.userId }, now);
     tx.update(s.incidents).set({ status: 'resolved', resolvedAt: now, updatedAt: now }).where(eq(s.incidents.id, incident.id)).run();
     audit({
       action: 'incident.resolve',

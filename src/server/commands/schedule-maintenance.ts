@@ -1,8 +1,6 @@
 // Scheduling a maintenance window. Policy warnings come back first, without saving; a second
 // call with `confirmPolicyWarnings` schedules it anyway.
 import { z } from 'zod';
-import * as s from '../../../db/schema.ts';
-import { newPublicId } from '../../../db/ids.ts';
 import { checkMaintenanceWindow } from '../../domain/timeline-rules.ts';
 import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
@@ -10,7 +8,7 @@ import { requireEditor, type Authority } from './authority.ts';
 import { findComponents } from './incident-records.ts';
 import { confirmation, instant, markdown, notify, parseInput, title } from './input.ts';
 import { publishMaintenanceNotice, scheduleMaintenanceReminder } from '../notify/publish.ts';
-import { insertMaintenanceUpdate } from './maintenance-progress.ts';
+import { insertMaintenanceUpdate, insertMaintenanceWindow } from './maintenance-records.ts';
 import { maintenancePolicyWarnings, type PolicyWarning } from './maintenance-warnings.ts';
 import { runCommand } from './run-command.ts';
 
@@ -43,23 +41,12 @@ export function scheduleMaintenance(db: Db, authority: Authority, input: Schedul
 
   return runCommand(db, authority.actor, now, ({ tx, audit }) => {
     const refs = findComponents(tx, componentIds, 'components');
-    const publicId = newPublicId();
-    const row = tx
-      .insert(s.maintenances)
-      .values({
-        publicId,
-        title: data.title,
-        status: 'scheduled',
-        scheduledStart: data.scheduledStart,
-        scheduledEnd: data.scheduledEnd,
-        announcedAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: s.maintenances.id })
-      .get();
-    for (const ref of refs.values()) tx.insert(s.maintenanceComponents).values({ maintenanceId: row.id, componentId: ref.id }).run();
-    const updatePublicId = insertMaintenanceUpdate(tx, row.id, 'scheduled', data.message, authority, now);
+    const { id, publicId } = insertMaintenanceWindow(
+      tx,
+      { title: data.title, status: 'scheduled', scheduledStart: data.scheduledStart, scheduledEnd: data.scheduledEnd, announcedAt: now, componentIds: [...refs.values()].map((r) => r.id) },
+      now,
+    );
+    const updatePublicId = insertMaintenanceUpdate(tx, id, 'scheduled', data.message, authority, now);
     audit({
       action: 'maintenance.schedule',
       entityType: 'maintenance',
@@ -74,8 +61,8 @@ export function scheduleMaintenance(db: Db, authority: Authority, input: Schedul
       },
     });
     if (data.notify) {
-      publishMaintenanceNotice(db, { event: 'maintenance.scheduled', maintenanceId: row.id, updatePublicId }, now);
-      scheduleMaintenanceReminder(db, row.id, data.scheduledStart, now);
+      publishMaintenanceNotice(db, { event: 'maintenance.scheduled', maintenanceId: id, updatePublicId }, now);
+      scheduleMaintenanceReminder(db, id, data.scheduledStart, now);
     }
     return { saved: true, publicId, warnings };
   });
