@@ -568,3 +568,16 @@ export const deliveryAttempts = sqliteTable(
   },
   (t) => [index('delivery_attempts_delivery').on(t.deliveryId, t.at)],
 );
+
+/**
+ * The level each component had in the last `component_update` webhook: the next change is
+ * announced from it (old_status), so a change made quietly ("Notify subscribers" unticked) is
+ * told with the next notice that touches the component, and nothing is announced twice.
+ */
+export const componentAnnouncements = sqliteTable('component_announcements', {
+  componentId: integer('component_id')
+    .primaryKey()
+    .references(() => components.id, { onDelete: 'cascade' }),
+  level: text('level').notNull(),
+  at: ms('at').notNull(),
+});

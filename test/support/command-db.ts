@@ -16,7 +16,7 @@ export const VIEWER: Authority = { actor: { userId: null, tokenId: null, label: 
 const TABLES = [
   'incidents', 'incident_updates', 'incident_update_components', 'update_revisions', 'impact_periods',
   'impact_corrections', 'postmortems', 'maintenances', 'maintenance_components', 'maintenance_updates', 'audit_log',
-  'notifications', 'deliveries',
+  'notifications', 'deliveries', 'component_announcements',
 ];
 
 export interface CommandDb {

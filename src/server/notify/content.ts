@@ -20,6 +20,7 @@ export const NOTIFICATION_EVENTS = {
   'maintenance.cancelled': 'Maintenance cancelled',
   'maintenance.rescheduled': 'Maintenance rescheduled',
   'maintenance.updated': 'Maintenance update',
+  'component.updated': 'Component status changed',
 } as const;
 
 export type NotificationEvent = keyof typeof NOTIFICATION_EVENTS;
@@ -34,8 +35,9 @@ export interface NotifiedComponent {
 export interface NotificationContent {
   event: NotificationEvent;
   site: { id: string; name: string; url: string };
-  subject: 'incident' | 'maintenance';
-  /** The incident's or window's public id: one mail thread per incident. */
+  /** 'component': a `component_update` webhook (webhook subscribers only). */
+  subject: 'incident' | 'maintenance' | 'component';
+  /** The incident's, window's or component's public id: one mail thread per incident. */
   threadId: string;
   title: string;
   /** "Investigating", "Apology", "Resolved", "Starts in 60 minutes" … */

@@ -7,12 +7,14 @@ import type { Db } from '../../../db/client.ts';
 import { newPublicId } from '../../../db/ids.ts';
 import * as s from '../../../db/schema.ts';
 import { describeDurations } from '../../domain/notification-wording.ts';
-import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS, worstStatus, type ComponentStatus } from '../../domain/status.ts';
+import { COMPONENT_STATUS_LABELS, deriveOverallStatus, INCIDENT_STATUS_LABELS, worstStatus, type ComponentStatus } from '../../domain/status.ts';
 import { getIncidentApiObject, getMaintenanceApiObject } from '../api/status-api.ts';
 import type { ApiComponent } from '../api/status-api-objects.ts';
 import { describeWindow } from '../commands/reschedule-maintenance.ts';
 import { formatInstant } from '../../domain/time-zone.ts';
 import { formatDurationLong } from '../../domain/durations.ts';
+import { subscribedTo } from './audience.ts';
+import { publishComponentUpdates } from './component-updates.ts';
 import { NOTIFICATION_EVENTS, subjectOf, type NotificationContent, type NotificationEvent, type NotifiedComponent } from './content.ts';
 
 export interface IncidentNotice {
@@ -45,6 +47,16 @@ function currentLevels(db: Db, publicIds: readonly string[], now: number): Map<s
   return new Map(publicIds.map((id) => [id, worstStatus(levels.get(id) ?? [])]));
 }
 
+/**
+ * The webhook envelope's `page`, with the overall status from every component's level now (the
+ * read model's would miss what this very command changed).
+ */
+function pageNow(db: Db, pageId: string, now: number) {
+  const all = db.all<{ id: string }>(sql`select public_id as id from components`).map((r) => r.id);
+  const status = deriveOverallStatus([...currentLevels(db, all, now).values()]);
+  return { id: pageId, status_indicator: status.indicator, status_description: status.description };
+}
+
 /** The components with their level now, in the API objects too. */
 function withCurrentLevels(db: Db, list: ApiComponent[], now: number): NotifiedComponent[] {
   const levels = currentLevels(db, list.map((c) => c.id), now);
@@ -60,7 +72,7 @@ export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: numbe
   if (draft !== false) return 0;
   const found = getIncidentApiObject(db, notice.incidentId, now);
   if (!found) return 0;
-  const { site, page, status, summary, updates, incident } = found;
+  const { site, page, summary, updates, incident } = found;
   const update = notice.updatePublicId ? updates.find((u) => u.publicId === notice.updatePublicId) : undefined;
   const postmortem =
     notice.event === 'incident.postmortem_published'
@@ -71,6 +83,8 @@ export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: numbe
       ? INCIDENT_STATUS_LABELS[update?.status ?? summary.status]
       : NOTIFICATION_EVENTS[notice.event];
   const d = summary.shownDurations;
+  const components = withCurrentLevels(db, incident.components, now);
+  const envelope = pageNow(db, page.id, now);
   const content: NotificationContent = {
     event: notice.event,
     site: { id: site.publicId, name: site.name, url: site.url },
@@ -81,11 +95,11 @@ export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: numbe
     bodyMd: postmortem?.bodyMd ?? update?.bodyMd ?? '',
     bodyHtml: postmortem?.bodyHtml ?? update?.bodyHtml ?? '',
     url: incident.shortlink,
-    components: withCurrentLevels(db, incident.components, now),
+    components,
     facts: [`Started ${formatInstant(summary.startedAt, site.timeZone, 'datetime')}.`, ...describeDurations(d, summary.mitigatedAt !== null)],
     at: now,
     webhook: {
-      page: { id: page.id, status_indicator: status.indicator, status_description: status.description },
+      page: envelope,
       incident,
       candor: {
         event: notice.event,
@@ -96,15 +110,19 @@ export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: numbe
       },
     },
   };
-  return enqueue(db, { content, incidentId: notice.incidentId, componentIds: summary.components.map((c) => c.id), dueAt: now }, now);
+  const recipients = enqueue(db, { content, incidentId: notice.incidentId, componentIds: summary.components.map((c) => c.id), dueAt: now }, now);
+  publishComponentUpdates(db, incident.components, { site, page: envelope }, now);
+  return recipients;
 }
 
 export function publishMaintenanceNotice(db: Db, notice: MaintenanceNotice, now: number): number {
   const found = getMaintenanceApiObject(db, notice.maintenanceId, now);
   if (!found) return 0;
-  const { site, page, status, summary, maintenance } = found;
+  const { site, page, summary, maintenance } = found;
   const update = notice.updatePublicId ? summary.updates.find((u) => u.publicId === notice.updatePublicId) : summary.updates[0];
   const window = describeWindow(summary.scheduledStart, summary.scheduledEnd, site.timeZone);
+  const components = withCurrentLevels(db, maintenance.components, now);
+  const envelope = pageNow(db, page.id, now);
   const content: NotificationContent = {
     event: notice.event,
     site: { id: site.publicId, name: site.name, url: site.url },
@@ -115,16 +133,19 @@ export function publishMaintenanceNotice(db: Db, notice: MaintenanceNotice, now:
     bodyMd: update?.bodyMd ?? '',
     bodyHtml: update?.bodyHtml ?? '',
     url: maintenance.shortlink,
-    components: withCurrentLevels(db, maintenance.components, now),
+    components,
     facts: [`Window: ${window}.`],
     at: notice.dueAt ?? now,
     webhook: {
-      page: { id: page.id, status_indicator: status.indicator, status_description: status.description },
+      page: envelope,
       incident: maintenance,
       candor: { event: notice.event, update_kind: null, scheduled_window: window },
     },
   };
-  return enqueue(db, { content, maintenanceId: notice.maintenanceId, componentIds: summary.components.map((c) => c.id), dueAt: notice.dueAt ?? now }, now);
+  const recipients = enqueue(db, { content, maintenanceId: notice.maintenanceId, componentIds: summary.components.map((c) => c.id), dueAt: notice.dueAt ?? now }, now);
+  // A reminder changes no level (it waits for its time); every other notice may have.
+  if (notice.event !== 'maintenance.reminder') publishComponentUpdates(db, maintenance.components, { site, page: envelope }, now);
+  return recipients;
 }
 
 interface Enqueue {
@@ -158,10 +179,7 @@ function enqueue(db: Db, e: Enqueue, now: number): number {
     select ${publicId} || '.' || sub.public_id, sub.channel, ${notification.id}, sub.id, 'pending', ${e.dueAt}, ${e.dueAt}, 0, ${now}
     from subscribers sub
     where sub.confirmed_at is not null and sub.disabled_at is null and sub.source <> 'demo'
-      and (sub.all_components = 1 or exists (
-        select 1 from subscriber_components sc
-        where sc.subscriber_id = sub.id and sc.component_id in (select value from json_each(${JSON.stringify(e.componentIds)}))
-      ))`);
+      and ${subscribedTo(e.componentIds)}`);
   db.update(s.notifications).set({ recipients: result.changes }).where(eq(s.notifications.id, notification.id)).run();
   return result.changes;
 }
