@@ -3,7 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { NotFound } from './errors.ts';
-import { findIncidentId, loadIncidentSummaries, loadUpdates, type Audience, type IncidentSummary, type UpdateView } from './incidents.ts';
+import { findIncidentId, loadIncidentSummaries, type Audience, type IncidentSummary, type UpdateView } from './incidents.ts';
 import { loadPublishedPostmortems, type PublishedPostmortem } from './postmortems.ts';
 import { loadSite, type Site } from './site.ts';
 
@@ -31,7 +31,7 @@ export function getIncidentPage(db: Db, publicId: string, now: number, audience:
     site: loadSite(db),
     now,
     incident,
-    updates: loadUpdates(db, [id]).get(id) ?? [],
+    updates: incident.updates,
     corrections,
     postmortem: published
       ? { bodyHtml: published.bodyHtml, publishedAt: published.publishedAt, updatedAt: published.updatedAt }

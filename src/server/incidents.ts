@@ -65,6 +65,8 @@ export interface IncidentSummary {
   /** An alert's draft, not yet published (only staff ever load one). */
   draft: boolean;
   latestUpdate: UpdateView | null;
+  /** Every update, newest first (latestUpdate is the first). */
+  updates: UpdateView[];
   components: AffectedComponent[];
   durations: TimelineDurations;
   /** The same durations as words show them, from the moments on the minute (see computeShownDurations). */
@@ -102,10 +104,13 @@ export function listIncidentIds(db: Db, where: SQL | undefined, limit?: number):
   return (limit === undefined ? query.all() : query.limit(limit).all()).map((r) => r.id);
 }
 
+/** The one rule for open incidents: IN over the open statuses searches incidents_status; "<> 'resolved'" would scan every incident. */
+export function openIncidentsWhere(): SQL {
+  return inArray(s.incidents.status, OPEN_INCIDENT_STATUSES);
+}
+
 export function listActiveIncidents(db: Db, now: number): IncidentSummary[] {
-  // IN over the open statuses is a search of incidents_status; "<> 'resolved'" would scan every incident.
-  const open = inArray(s.incidents.status, OPEN_INCIDENT_STATUSES);
-  return loadIncidentSummaries(db, listIncidentIds(db, open), now);
+  return loadIncidentSummaries(db, listIncidentIds(db, openIncidentsWhere()), now);
 }
 
 function bothDurations(moments: TimelineMoments, now: number) {
@@ -145,6 +150,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         importedFrom: row.importedFrom,
         draft: row.draft,
         latestUpdate: own[0] ?? null,
+        updates: own,
         components: (components.get(id) ?? []).map((c) => ({ ...c, current: worstStatus(c.periods.filter((p) => p.startedAt <= now && (p.endedAt === null || p.endedAt > now)).map((p) => p.level)) })),
         recordedImpact:
           row.status !== 'resolved' || components.has(id) || row.mitigatedAt !== null || row.impactEndedAt !== null,

@@ -1,11 +1,11 @@
 // The eight `/api/v2/` documents, built on the same read models as the pages: component status
 // from loadComponentHealth, incidents through the one visibility rule, maintenance summaries.
-import { inArray, ne, eq } from 'drizzle-orm';
+import { inArray, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { ACTIVE_MAINTENANCE_STATUSES } from '../../domain/status.ts';
 import { loadComponentHealth } from '../component-health.ts';
-import { listIncidentIds, loadIncidentSummaries, loadUpdates } from '../incidents.ts';
+import { listIncidentIds, loadIncidentSummaries, openIncidentsWhere } from '../incidents.ts';
 import { loadLastChangeAt } from '../last-change.ts';
 import { listMaintenanceIds, loadMaintenanceSummaries } from '../maintenance.ts';
 import { loadSite, type Site } from '../site.ts';
@@ -82,11 +82,8 @@ function loadBasis(db: Db, now: number): Basis {
 }
 
 function incidentsOf(db: Db, basis: Basis, now: number, which: 'all' | 'unresolved'): ApiIncident[] {
-  const ids = listIncidentIds(db, which === 'unresolved' ? ne(s.incidents.status, 'resolved') : undefined, API_LIST_LIMIT);
-  const updates = loadUpdates(db, ids);
-  return loadIncidentSummaries(db, ids, now).map((incident) =>
-    serialiseIncident(incident, updates.get(incident.id) ?? [], basis.componentsById, basis.site),
-  );
+  const ids = listIncidentIds(db, which === 'unresolved' ? openIncidentsWhere() : undefined, API_LIST_LIMIT);
+  return loadIncidentSummaries(db, ids, now).map((incident) => serialiseIncident(incident, incident.updates, basis.componentsById, basis.site));
 }
 
 type MaintenanceSelection = 'all' | 'upcoming' | 'active' | 'summary';
@@ -139,7 +136,7 @@ export function getIncidentApiObject(db: Db, incidentId: number, now: number) {
   const basis = loadBasis(db, now);
   const [summary] = loadIncidentSummaries(db, [incidentId], now);
   if (!summary) return null;
-  const updates = loadUpdates(db, [incidentId]).get(incidentId) ?? [];
+  const { updates } = summary;
   const incident = serialiseIncident(summary, updates, basis.componentsById, basis.site);
   return { site: basis.site, page: basis.page, status: basis.status, summary, updates, incident };
 }

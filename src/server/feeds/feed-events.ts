@@ -5,7 +5,7 @@ import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { stripInvisibleFormatting } from '../../domain/display-text.ts';
 import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUS_LABELS } from '../../domain/status.ts';
-import { listIncidentIds, loadIncidentSummaries, loadUpdates } from '../incidents.ts';
+import { listIncidentIds, loadIncidentSummaries } from '../incidents.ts';
 import { listMaintenanceIds, loadMaintenanceSummaries } from '../maintenance.ts';
 import { loadPublishedPostmortems } from '../postmortems.ts';
 import type { Site } from '../site.ts';
@@ -41,10 +41,9 @@ function incidentEvents(db: Db, site: Site, now: number, componentId: number | u
       ? undefined
       : sql`exists (select 1 from ${s.impactPeriods} where ${s.impactPeriods.incidentId} = ${s.incidents.id} and ${s.impactPeriods.componentId} = ${componentId})`;
   const ids = listIncidentIds(db, where, FEED_EVENT_LIMIT);
-  const updates = loadUpdates(db, ids);
   const postmortems = loadPublishedPostmortems(db, ids);
   return loadIncidentSummaries(db, ids, now).map((incident) => {
-    const own = updates.get(incident.id) ?? [];
+    const own = incident.updates;
     const postmortem = postmortems.get(incident.id);
     const html =
       (postmortem ? renderPostmortemParagraph(postmortem, site.timeZone) : '') +

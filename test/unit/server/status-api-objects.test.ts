@@ -145,6 +145,7 @@ describe('serialiseIncident', () => {
     importedFrom: null,
     draft: false,
     latestUpdate: null,
+    updates: [],
     components: [{ id: 1, publicId: 'comp00000001', slug: 'c1', name: 'Component 1', slaPolicyId: null, worst: 'major_outage', current: 'major_outage', periods: [] }],
     durations: { failover: { ms: 0, ongoing: false }, customerImpact: { ms: 0, ongoing: true }, impactAfterFailover: null, timeToFirstUpdate: 0 },
     shownDurations: { failover: { ms: 0, ongoing: false }, customerImpact: { ms: 0, ongoing: true }, impactAfterFailover: null, timeToFirstUpdate: 0 },
