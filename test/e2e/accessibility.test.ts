@@ -56,7 +56,7 @@ describe.skipIf(!hasBrowser)('accessibility (axe, WCAG 2.2 AA)', () => {
     for (const route of [
       '/', '/history', '/uptime', '/incidents/:id', '/maintenance/:id', '/components/send-api',
       '/admin', '/admin/audit', '/admin/incidents/:id/postmortem', '/admin/incidents/:id/resolve',
-      '/admin/maintenance/:id', '/admin/settings', '/admin/users', '/admin/tokens', '/admin/sign-in',
+      '/admin/maintenance/:id', '/admin/maintenance/past', '/admin/settings', '/admin/users', '/admin/tokens', '/admin/alerts', '/admin/sign-in',
     ]) {
       expect(routes).toContain(route);
     }
