@@ -15,6 +15,15 @@ export class DatabaseOpenError extends Error {
   override name = 'DatabaseOpenError';
 }
 
+/** SQLite's word that the file's bytes are not a sound database (a failing disk, a bad copy). */
+export function isDamage(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return true;
+  }
+  return false;
+}
+
 export interface OpenOptions {
   /**
    * Checkpoint the WAL automatically (SQLite's default, every 1000 pages). False when Litestream
@@ -30,8 +39,11 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-/** What the opened database allows: writes, or only reads (a read-only file or mount). */
-export type DatabaseMode = 'read-write' | 'read-only';
+/**
+ * What the opened database allows: writes, only reads (a read-only file or mount), or only what
+ * can still be read of a damaged file (openDamaged).
+ */
+export type DatabaseMode = 'read-write' | 'read-only' | 'damaged';
 
 interface Opened {
   mode: DatabaseMode;
@@ -59,7 +71,7 @@ export function openDatabase(file: string, migrationsDir: string, options: OpenO
     sqlite.pragma('synchronous = NORMAL');
     if (options.autoCheckpoint === false) sqlite.pragma('wal_autocheckpoint = 0');
   } catch (error) {
-    throw new DatabaseOpenError(`Cannot open the database file ${file}: ${(error as Error).message}`);
+    throw new DatabaseOpenError(`Cannot open the database file ${file}: ${(error as Error).message}`, { cause: error });
   }
   const db = drizzle(sqlite, { schema }) as Db;
   try {
@@ -71,10 +83,32 @@ export function openDatabase(file: string, migrationsDir: string, options: OpenO
     }
   } catch (error) {
     sqlite.close();
-    throw new DatabaseOpenError(`Cannot prepare the database file ${file}: ${(error as Error).message}`);
+    throw new DatabaseOpenError(`Cannot prepare the database file ${file}: ${(error as Error).message}`, { cause: error });
   }
   reuseStatements(sqlite);
   opened.set(sqlite, { mode, identity: identityOf(file), file });
+  return db;
+}
+
+let damagedOpened = false;
+
+/** Whether this thread opened a damaged file (openDamaged): a refused write then says so, not "read-only". */
+export function openedDamaged(): boolean {
+  return damagedOpened;
+}
+
+/**
+ * A damaged file, opened only to read what can still be read: no migrating, no writes (commands are
+ * refused up front, see storage-faults.ts), nothing repaired or rewritten. Queries that reach the
+ * damage throw SQLITE_CORRUPT / SQLITE_NOTADB, which pages answer with 503.
+ */
+export function openDamaged(file: string): Db {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  damagedOpened = true;
+  sqlite.pragma('busy_timeout = 10');
+  const db = drizzle(sqlite, { schema }) as Db;
+  reuseStatements(sqlite);
+  opened.set(sqlite, { mode: 'damaged', identity: identityOf(file), file });
   return db;
 }
 

@@ -17,8 +17,11 @@ export function openReadOnlyConnection(file: string): Database.Database {
     direct.prepare('select count(*) from sqlite_master').get();
     return direct;
   } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    // A damaged file: keep the connection, whose queries fail, for the caller to answer as it can.
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return direct;
     direct.close();
-    if (!FAILS_WITHOUT_SIDE_FILES.test((error as { code?: string }).code ?? '')) throw error;
+    if (!FAILS_WITHOUT_SIDE_FILES.test(code)) throw error;
   }
   const bytes = fs.readFileSync(file);
   if (bytes.length >= 20) bytes[18] = bytes[19] = 1;

@@ -15,9 +15,14 @@ export interface Startup {
   noStaff: boolean;
   /** The database opened read-only (db/client.ts): pages are served, writes refused. */
   readOnly?: boolean;
+  /** What SQLite said about a damaged file: Candor serves what it can read and refuses writes. */
+  damage?: string;
   /** Files showing that a database existed at this path before this new one (db/earlier-database.ts). */
   earlierTraces?: string[];
 }
+
+/** The exit status of scripts/prepare-database.ts when the file is damaged but can be served. */
+export const PREPARED_DAMAGED = 3;
 
 export function describeStartup(startup: Startup): string {
   const lines = [`Database: ${startup.databasePath}${startup.seeded ? ' (new — demo data loaded)' : ''}`];
@@ -31,6 +36,13 @@ export function describeStartup(startup: Startup): string {
   }
   if (startup.readOnly) {
     lines.push(`WARNING: ${startup.databasePath} is read-only. Candor serves what it holds and refuses every change (503) until the file and its directory are writable and Candor is restarted.`);
+  }
+  if (startup.damage !== undefined) {
+    lines.push(
+      `WARNING: ${startup.databasePath} is damaged (${startup.damage}).`,
+      'Candor serves what it can still read (pages it cannot read answer 503, /healthz says why) and refuses every change.',
+      'Stop Candor and restore the database from a backup (README: Backups); the damaged file is left as it is.',
+    );
   }
   if (startup.noStaff) lines.push('No staff account yet. Create the first owner with: npm run user:create');
   return lines.join('\n');

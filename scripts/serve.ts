@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { markDatabase } from '../db/earlier-database.ts';
+import type Database from 'better-sqlite3';
 import { openReadOnlyConnection } from '../db/read-only.ts';
 import { getConfig } from '../src/config.ts';
 import { limitConnections } from '../src/server/http/connection-limits.ts';
@@ -21,7 +22,7 @@ import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { FAULT_HEADER, noteReadFault } from '../src/server/read-faults.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
 import { startDeliveryWorker } from '../src/server/notify/start-worker.ts';
-import { describeStartup, readyStartup } from './database-ready.ts';
+import { describeStartup, PREPARED_DAMAGED, readyStartup } from './database-ready.ts';
 import { hasServerFlags, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,6 +61,8 @@ try {
 const { outDir, cacheTickMs: tickMs, host, port } = config;
 // A database that is already migrated and set up (every restart) needs no child.
 const ready = readyStartup(config.databasePath, config.migrationsDir);
+/** The file is damaged: pages are served from what can be read, nothing is written (db/client.ts openDamaged). */
+let damaged = false;
 if (ready) {
   console.log(describeStartup(ready));
   // Databases made before the marker existed get it now (see db/earlier-database.ts).
@@ -70,12 +73,15 @@ if (ready) {
   }
 } else {
   const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-database.ts')], { stdio: 'inherit', env: process.env });
-  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
+  damaged = prepared.status === PREPARED_DAMAGED;
+  if (prepared.status !== 0 && !damaged) process.exit(prepared.status ?? 1);
 }
 
 // The cache's own read-only connection: one indexed row per request tells whether anything changed.
+// Prepared on first use: on a damaged file even preparing may fail, and then every read answers the
+// last good bytes or 503 (RenderedCache.get) instead of Candor not starting.
 const versionDb = openReadOnlyConnection(config.databasePath);
-const versionQuery = versionDb.prepare('select data_version from site_settings where id = 1').pluck();
+let versionQuery: Database.Statement<[], number> | undefined;
 
 const { handler } = (await import(pathToFileURL(path.join(outDir, 'server/entry.mjs')).href)) as { handler: NodeHandler };
 // The data version the cache keys on. With the cache off (tick 0), or without the settings row
@@ -83,6 +89,7 @@ const { handler } = (await import(pathToFileURL(path.join(outDir, 'server/entry.
 // number never seen before, so nothing is reused.
 let untrusted = 0;
 function currentVersion(): number {
+  versionQuery ??= versionDb.prepare<[], number>('select data_version from site_settings where id = 1').pluck();
   const version = tickMs === 0 ? undefined : (versionQuery.get() as number | undefined);
   return version ?? --untrusted;
 }
@@ -123,7 +130,12 @@ limitConnections(server, config.connections);
 // of an incident) gets bytes from the cache instead of paying for module loading and JIT warm-up.
 const warming = performance.now();
 await renderPool.ready();
-await cache.get('/');
+try {
+  await cache.get('/');
+} catch (error) {
+  // A damaged database: serve anyway (pages answer 503 and /healthz says why; start-up said so).
+  log.warn({ err: (error as Error).message }, 'the home page could not be rendered before listening');
+}
 // Writes from other processes (the CLI, a second instance) are seen within POLL_MS even when nobody reads.
 // A database that cannot be read makes observe() throw: readers then get the last good bytes (get()).
 setInterval(() => {
@@ -149,11 +161,16 @@ log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first re
 // then wait for a restart, and the log says so.
 let worker: ReturnType<typeof startDeliveryWorker> | null = null;
 try {
+  if (damaged) throw new Error('the database is damaged');
   worker = startDeliveryWorker(config, (line) => log.info(line));
 } catch (error) {
   log.warn({ err: (error as Error).message }, 'notification delivery is not running: the database cannot be written; restart Candor once it can');
 }
-telemetry.watchOutbox(versionDb);
+try {
+  telemetry.watchOutbox(versionDb);
+} catch (error) {
+  log.warn({ err: (error as Error).message }, 'outbox metrics are off: the database cannot be read');
+}
 
 const metricsServer = config.metrics.port === null ? null : serveMetrics(telemetry.metrics);
 if (metricsServer) {

@@ -1,6 +1,6 @@
 // The process-wide database handle: opened, migrated and (when empty) seeded on first use.
 import { getConfig } from '../config.ts';
-import { databaseMode, openDatabase, type DatabaseMode, type Db } from '../../db/client.ts';
+import { databaseMode, isDamage, openDamaged, openDatabase, type DatabaseMode, type Db } from '../../db/client.ts';
 import { earlierDatabaseTraces, markDatabase } from '../../db/earlier-database.ts';
 import { seedDemo } from '../../db/seed/demo.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -22,21 +22,31 @@ export interface Prepared {
   mode: DatabaseMode;
   /** Files showing that a database existed at this path before this one was created (see earlier-database.ts). */
   earlierTraces: string[];
+  /** What SQLite said about a damaged file (mode 'damaged'). */
+  damage?: string;
 }
 
 export function prepareDatabase(options: { now?: number; busyTimeoutMs?: number } = {}): Prepared {
   const now = options.now ?? Date.now();
   const config = getConfig();
   const earlierTraces = earlierDatabaseTraces(config.databasePath);
-  const opened = openDatabase(config.databasePath, config.migrationsDir, { autoCheckpoint: !config.litestream, busyTimeoutMs: options.busyTimeoutMs });
-  const mode = databaseMode(opened);
-  let seeded = false;
-  if (mode === 'read-write') {
-    seeded = config.seedDemoWhenEmpty && earlierTraces.length === 0 ? seedDemo(opened, { now, render: renderMarkdown }) : false;
-    ensureSiteSettings(opened, now);
-    markDatabase(config.databasePath, now);
+  let opened: Db | undefined;
+  try {
+    opened = openDatabase(config.databasePath, config.migrationsDir, { autoCheckpoint: !config.litestream, busyTimeoutMs: options.busyTimeoutMs });
+    const mode = databaseMode(opened);
+    let seeded = false;
+    if (mode === 'read-write') {
+      seeded = config.seedDemoWhenEmpty && earlierTraces.length === 0 ? seedDemo(opened, { now, render: renderMarkdown }) : false;
+      ensureSiteSettings(opened, now);
+      markDatabase(config.databasePath, now);
+    }
+    return { db: opened, seeded, mode, earlierTraces };
+  } catch (error) {
+    // A damaged file: serve what can still be read, refuse writes, never seed or migrate over it.
+    if (!isDamage(error)) throw error;
+    opened?.$client.close();
+    return { db: openDamaged(config.databasePath), seeded: false, mode: 'damaged', earlierTraces: [], damage: (error as Error).message };
   }
-  return { db: opened, seeded, mode, earlierTraces };
 }
 
 export function getDb(): Db {

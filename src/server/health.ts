@@ -62,8 +62,10 @@ export function assessHealth(db: Db, databaseFile: string, now = Date.now()): He
   const reasons = new Set<HealthReason>();
   const fileProblem = databaseFileProblem(db);
   if (fileProblem !== null) reasons.add(fileProblem === 'deleted' ? 'database_deleted' : 'database_replaced');
-  if (databaseMode(db) === 'read-only') reasons.add('read_only');
-  else if (fileProblem === null && writeLockHeld(db)) reasons.add('locked');
+  const mode = databaseMode(db);
+  if (mode === 'damaged') reasons.add('database_damaged');
+  if (mode === 'read-only') reasons.add('read_only');
+  else if (mode === 'read-write' && fileProblem === null && writeLockHeld(db)) reasons.add('locked');
   const free = freeBytes(databaseFile);
   if (free !== null && free < MIN_FREE_BYTES) reasons.add('storage_full');
   const last = lastWriteFaultSeen();

@@ -180,6 +180,63 @@ describe('a database damaged while Candor runs (finding 4)', () => {
   });
 });
 
+describe('a database damaged before Candor starts (finding 4)', () => {
+  let server: RunningServer | undefined;
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-damaged-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const demoCopy = (name: string) => {
+    const file = path.join(dir, name);
+    const db = openDatabase(file, MIGRATIONS);
+    seedDemo(db, { now: Date.now(), render: renderMarkdown });
+    db.$client.close();
+    return file;
+  };
+  const digest = (file: string) => fs.readFileSync(file).toString('base64');
+
+  it('starts with a file that is no database at all: a clear 503 page, /healthz failing, writes refused, the file left as it is', async () => {
+    const file = demoCopy('header.db');
+    const token = makeToken(file);
+    corruptHeader(file);
+    const bytes = digest(file);
+    server = await startServer({ CANDOR_DB: file }, { isReady: (res) => res.status === 503 });
+    expect(server.output()).toMatch(/WARNING: .*header\.db is damaged \(.*file is not a database\)/);
+    const home = await fetch(`${server.url}/`);
+    expect(home.status).toBe(503);
+    expect(home.headers.get('retry-after')).not.toBeNull();
+    expect(await home.text()).toContain('This status page cannot read its data right now');
+    expect((await fetch(`${server.url}/candor.css`)).status).toBe(200);
+    expect(await health(server)).toEqual({ status: 503, body: { status: 'failing', reasons: ['database_unreadable'] } });
+    const refused = await openIncident(server, token);
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'database_unreadable' });
+    await server.stop();
+    server = undefined;
+    expect(digest(file)).toBe(bytes);
+  });
+
+  it('starts with a damaged page and serves what can be read, refusing every write', async () => {
+    const file = demoCopy('page.db');
+    const token = makeToken(file);
+    corruptTable(file, '__drizzle_migrations');
+    server = await startServer({ CANDOR_DB: file });
+    expect(server.output()).toMatch(/WARNING: .*page\.db is damaged \(.*malformed\)/);
+    expect(server.output()).not.toContain('demo data loaded');
+    const home = await fetch(`${server.url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Postwise');
+    expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['database_damaged'] } });
+    const refused = await openIncident(server, token);
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'database_unreadable', message: expect.stringMatching(/cannot be read.*nothing was saved/) });
+  });
+});
+
 describe('a read-only database (finding 5)', () => {
   let dir: string;
   let server: RunningServer | undefined;

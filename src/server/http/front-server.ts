@@ -18,6 +18,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { answer, toEntry, variantOf, type Answer, type Entry, type Rendered, type RenderedCache } from './rendered-cache.ts';
 import { strongEtag } from './etag.ts';
+import { READER_MESSAGE, READER_TITLE, unavailableHtml } from './unavailable-page.ts';
 
 export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
 
@@ -270,8 +271,8 @@ export function createFrontServer(options: FrontServerOptions): http.Server {
         onError(error, url);
         if (!res.headersSent) {
           // Nothing good to fall back on (the cache answers the last good bytes when it has them).
-          res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '30' });
-          res.end('Candor cannot show this page right now: it could not read its data. Try again in a moment.');
+          res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '30' });
+          res.end(method === 'HEAD' ? undefined : unavailableHtml(READER_TITLE, READER_MESSAGE));
         } else {
           res.destroy();
         }

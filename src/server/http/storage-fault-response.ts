@@ -8,16 +8,10 @@ import { FAULT_HEADER, noteReadFault } from '../read-faults.ts';
 import { asUnavailable } from '../storage-faults.ts';
 import { unavailableResponse } from '../write-api/errors.ts';
 import { routeClassOf } from './cache-policy.ts';
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** What a reader of a public page is told: nothing of theirs was lost, and what to do. */
-const READER_MESSAGE = 'This status page cannot read its data right now, so it cannot show this page. Please try again in a few minutes.';
+import { READER_MESSAGE, READER_TITLE, unavailableHtml } from './unavailable-page.ts';
 
 export function unavailablePage(error: Unavailable, workspace: boolean): Response {
-  const title = workspace ? 'Not saved' : 'Status temporarily unavailable';
-  const back = workspace ? '<p><a href="/admin">Back to the workspace</a></p>' : '';
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><link rel="stylesheet" href="/candor.css"></head><body><main class="wrap narrow"><h1>${title}</h1><p role="alert">${escapeHtml(workspace ? error.message : READER_MESSAGE)}</p>${back}</main></body></html>`;
+  const html = workspace ? unavailableHtml('Not saved', error.message, '<p><a href="/admin">Back to the workspace</a></p>') : unavailableHtml(READER_TITLE, READER_MESSAGE);
   return new Response(html, {
     status: error.status,
     headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': String(error.retryAfterSeconds) },
