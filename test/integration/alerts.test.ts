@@ -98,3 +98,30 @@ describe('drafts in the workspace', () => {
     expect(fieldError(decodeEntities(await future.text()), 'displayAt')).toMatch(/future/);
   });
 });
+
+describe('alert sources through the API', () => {
+  it('replaces the rules (errors named as sent) and rotates the token, shown once', async () => {
+    const created = await call('POST', '/api/admin/alert-sources', adminToken, JSON.stringify({ name: 'Grafana', slug: 'grafana', kind: 'grafana' }));
+    const id = created.json.alert_source.id;
+    const oldToken = created.json.token;
+    const components = (await (await fetch(`${server.url}/api/v2/components.json`)).json()) as { components: { id: string; name: string }[] };
+    const relay = components.components.find((c) => c.name === 'SMTP relay')!.id;
+
+    const bad = await call('PATCH', `/api/admin/alert-sources/${id}`, adminToken, JSON.stringify({ rules: [{ label: 'service', value: '', component_id: relay, level: 'major_outage' }] }));
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.json.error.fields)).toEqual(['rules.0.value']);
+    const unknown = await call('PATCH', `/api/admin/alert-sources/${id}`, adminToken, JSON.stringify({ rules: [{ label: 'service', value: 'smtp', component_id: 'nope', level: 'major_outage' }] }));
+    expect(unknown.status).toBe(422);
+    const ok = await call('PATCH', `/api/admin/alert-sources/${id}`, adminToken, JSON.stringify({ rules: [{ label: 'service', value: 'smtp', component_id: relay, level: 'partial_outage' }] }));
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    expect(ok.json.alert_source.rules).toEqual([{ label: 'service', value: 'smtp', component_id: relay, level: 'partial_outage' }]);
+    expect((await call('GET', `/api/admin/alert-sources/${id}`, adminToken)).json.alert_source.rules).toHaveLength(1);
+
+    const rotated = await call('POST', `/api/admin/alert-sources/${id}/token`, adminToken, '{}');
+    expect(rotated.status).toBe(200);
+    expect(rotated.json.token).toMatch(/^candor_/);
+    expect((await call('POST', '/api/alerts/grafana', oldToken, fixture('grafana-firing.json'))).status).toBe(401);
+    expect((await call('POST', '/api/alerts/grafana', rotated.json.token, fixture('grafana-firing.json'))).status).toBe(202);
+    expect((await call('POST', '/api/admin/alert-sources/nope/token', adminToken, '{}')).status).toBe(404);
+  });
+});

@@ -4,7 +4,17 @@ import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { iso } from '../api/status-api-objects.ts';
-import { createAlertSource, createAlertSourceInput, type AlertRule, type CreateAlertSourceInput } from '../commands/alert-sources.ts';
+import {
+  alertSourceRulesInput,
+  createAlertSource,
+  createAlertSourceInput,
+  rotateAlertSourceToken,
+  setAlertSourceRules,
+  type AlertRule,
+  type AlertSourceRulesInput,
+  type CreateAlertSourceInput,
+} from '../commands/alert-sources.ts';
+import { NotFound } from '../errors.ts';
 import { publishDraftIncident } from '../commands/publish-draft-incident.ts';
 import { parseProposals } from '../commands/receive-alerts.ts';
 import { incidentDocument } from './documents.ts';
@@ -35,6 +45,37 @@ export const createAlertSourceRoute = apiRoute<CreateAlertSourceInput>({
     const row = db.select().from(s.alertSources).where(eq(s.alertSources.publicId, publicId)).get()!;
     // The token is shown this once; only its hash is kept.
     return { status: 201, body: { alert_source: alertSourceDocument(row), token } };
+  },
+});
+
+function findAlertSourceDocument(db: Db, publicId: string) {
+  const row = db.select().from(s.alertSources).where(eq(s.alertSources.publicId, publicId)).get();
+  if (!row) throw new NotFound('No such alert source.');
+  return alertSourceDocument(row);
+}
+
+export const getAlertSourceRoute = apiRoute({
+  scopes: ['read', 'config:write'],
+  run: ({ db, params }) => ({ body: { alert_source: findAlertSourceDocument(db, params.id ?? '') } }),
+});
+
+/** Replaces the source's rules with the ones sent. */
+export const patchAlertSourceRoute = apiRoute<AlertSourceRulesInput>({
+  scopes: ['config:write'],
+  body: { schema: alertSourceRulesInput },
+  run: ({ db, caller, params, input, now }) => {
+    setAlertSourceRules(db, caller.authority, params.id ?? '', input, now);
+    return { body: { alert_source: findAlertSourceDocument(db, params.id ?? '') } };
+  },
+});
+
+/** A new token; the old one stops working at once. Shown this once, like at creation. */
+export const rotateAlertSourceTokenRoute = apiRoute({
+  scopes: ['config:write'],
+  body: { schema: alertSourceRulesInput.pick({}) },
+  run: ({ db, caller, params, now }) => {
+    const { token } = rotateAlertSourceToken(db, caller.authority, params.id ?? '', {}, now);
+    return { body: { alert_source: findAlertSourceDocument(db, params.id ?? ''), token } };
   },
 });
 
