@@ -19,6 +19,7 @@ export const SEEDS = [
   '/uptime',
   '/history.rss',
   '/history.atom',
+  '/history.json',
   '/maintenance.ics',
   '/badge.svg',
   '/api/v2/summary.json',

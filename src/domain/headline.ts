@@ -1,5 +1,5 @@
 // The page's headline: never better than the worst unresolved incident. The standard indicator
-// (COMPATIBILITY.md) is derived from component levels only, so an incident whose components are
+// (docs/api.md, "Standard status API") is derived from component levels only, so an incident whose components are
 // not (or no longer) marked can leave it reading "Minor Service Outage" beside a critical
 // incident. The headline takes the worse of the two, and says why when the incidents decide it.
 import { IMPACT_LABELS, type IncidentImpact, type Indicator } from './status.ts';

@@ -43,6 +43,7 @@ const routes = (): [string, 'page' | 'feed' | 'api'][] => [
   ['/history?page=2', 'page'],
   ['/history.rss', 'feed'],
   ['/history.atom', 'feed'],
+  ['/history.json', 'feed'],
   ['/components/send-api.rss', 'feed'],
   ['/maintenance.ics', 'feed'],
   ['/badge.svg', 'feed'],

@@ -113,6 +113,7 @@ describe('npm run export: what is in the tree', () => {
       '404.html',
       'history.rss',
       'history.atom',
+      'history.json',
       'maintenance.ics',
       'badge.svg',
       'api/uptime.json',

@@ -1,7 +1,9 @@
 // History feeds and the maintenance calendar, read back by independent parsers
-// (@rowanmanning/feed-parser, ical.js, Chromium's XML parser) and checked against the database.
+// (@rowanmanning/feed-parser, feedsmith for the JSON Feed, ical.js, Chromium's XML parser) and
+// checked against the database.
 import { stripInvisibleFormatting } from '../../src/domain/display-text.ts';
 import { parseFeed } from '@rowanmanning/feed-parser';
+import { detectJsonFeed, parseJsonFeed } from 'feedsmith';
 import Database from 'better-sqlite3';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,6 +213,39 @@ describe('/history.atom', () => {
   });
 });
 
+describe('/history.json', () => {
+  it('is a JSON Feed 1.1 of the same items as the RSS, each with the RSS item\'s HTML', async () => {
+    const res = await get('/history.json');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
+    const text = await res.text();
+    const raw = JSON.parse(text) as { version: string };
+    expect(raw.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(detectJsonFeed(text)).toBe(true);
+    const json = parseJsonFeed(text);
+    const rss = parseFeed(await (await get('/history.rss')).text());
+    const atom = parseFeed(await (await get('/history.atom')).text());
+    const { siteUrl, events } = readEvents(server.databasePath);
+    expect(json.title).toBe('Postwise Status - Incident History');
+    expect(json.home_page_url).toBe(siteUrl);
+    expect(json.feed_url).toBe(`${siteUrl}/history.json`);
+    expect(json.authors).toEqual([{ name: 'Postwise' }]);
+    expect(json.items?.map((i) => i.url)).toEqual(rss.items.map((i) => i.url));
+    json.items!.forEach((item, index) => {
+      expect(item.id).toBe(item.url);
+      expect(item.title).toBe(events[index]!.title);
+      expect(Date.parse(String(item.date_published))).toBe(events[index]!.published);
+      expect(Date.parse(String(item.date_modified))).toBe(atom.items[index]!.updated?.getTime());
+      expect(item.content_html).toBe(rss.items[index]!.description);
+    });
+  });
+
+  it('is advertised on every page beside the RSS and Atom feeds', async () => {
+    const html = await (await get('/')).text();
+    expect(html).toContain('<link rel="alternate" type="application/feed+json" title="Postwise Status - Incident History (JSON Feed)" href="/history.json">');
+  });
+});
+
 describe('/components/<slug>.rss', () => {
   it("lists only that component's incidents and maintenance", async () => {
     const res = await get('/components/statistics.rss');
@@ -317,6 +352,19 @@ describe('hostile text', () => {
     expect(incident.title).toBe(cleanTitle(TITLE));
     expect(maintenance.title).toBe(cleanTitle(TITLE));
     expect(incident.description ?? incident.content ?? '').not.toMatch(/<script|onerror|<img/);
+  });
+
+  it('/history.json round-trips the text: titles as plain text, bodies as the sanitised HTML', async () => {
+    const text = await fetchText('/history.json');
+    const feed = parseJsonFeed(text);
+    const incident = feed.items!.find((i) => i.url?.endsWith(`/incidents/${incidentId}`))!;
+    const maintenance = feed.items!.find((i) => i.url?.endsWith(`/maintenance/${maintenanceId}`))!;
+    expect(incident.title).toBe(cleanTitle(TITLE));
+    expect(maintenance.title).toBe(cleanTitle(TITLE));
+    expect(incident.content_html).toContain('<strong>Resolved</strong> - Correction: Body ]]&gt;');
+    expect(incident.content_html).toContain('📉 שלום &amp;');
+    expect(maintenance.content_html).toContain('<strong>Cancelled</strong> - Called off ]]&gt;');
+    expect(incident.content_html).not.toMatch(/<script|onerror|<img/);
   });
 
   it('keeps the feeds well-formed XML whose HTML shows the text and runs nothing (Chromium parsers)', async ({ skip }) => {

@@ -1,4 +1,4 @@
-// Everything the feed routes serve: the site-wide RSS and Atom history and per-component RSS.
+// Everything the feed routes serve: the site-wide RSS, Atom and JSON Feed history and per-component RSS.
 import { stripInvisibleFormatting } from '../../domain/display-text.ts';
 import type { Db } from '../../../db/client.ts';
 import { NotFound } from '../errors.ts';
@@ -7,6 +7,7 @@ import { buildAtom } from './atom-feed.ts';
 import { loadFeedEvents, type FeedEvent } from './feed-events.ts';
 import { loadSiteChangedAt } from '../site.ts';
 import { findComponentBySlug } from '../find-component.ts';
+import { buildJsonFeed } from './json-feed.ts';
 import { buildRss } from './rss-feed.ts';
 
 /**
@@ -40,6 +41,21 @@ export function getHistoryAtom(db: Db, now: number): string {
       title: `${site.name} Status - Incident History`,
       siteUrl: site.url,
       feedUrl: `${site.url}/history.atom`,
+      updatedAt: feedUpdatedAt(events, loadSiteChangedAt(db)),
+      author: site.name,
+    },
+    events,
+  );
+}
+
+export function getHistoryJsonFeed(db: Db, now: number): string {
+  const site = loadSite(db);
+  const events = loadFeedEvents(db, site, now);
+  return buildJsonFeed(
+    {
+      title: `${site.name} Status - Incident History`,
+      siteUrl: site.url,
+      feedUrl: `${site.url}/history.json`,
       updatedAt: feedUpdatedAt(events, loadSiteChangedAt(db)),
       author: site.name,
     },

@@ -1,6 +1,7 @@
-// RSS 2.0 in the de-facto status-page shape (docs/api.md, "Feeds"), built with the `rss` package.
-import RSS from 'rss';
-import { stripXmlIllegal } from '../xml-text.ts';
+// RSS 2.0 in the de-facto status-page shape (docs/api.md, "Feeds"), built with the `feed` package
+// like the Atom and JSON feeds (atom-feed.ts, json-feed.ts).
+import { Feed } from 'feed';
+import { escapeMarkup, stripXmlIllegal } from '../xml-text.ts';
 import type { FeedEvent } from './feed-events.ts';
 
 export interface FeedChannel {
@@ -12,26 +13,33 @@ export interface FeedChannel {
 }
 
 export function buildRss(channel: FeedChannel, events: readonly FeedEvent[]): string {
-  const rss = new RSS({
+  const feed = new Feed({
     title: stripXmlIllegal(channel.title),
     // Literal: consumers sniff it to recognise a status-page feed.
     description: 'Statuspage',
-    site_url: channel.siteUrl,
-    feed_url: channel.feedUrl,
+    link: channel.siteUrl,
+    feedLinks: { rss: channel.feedUrl },
+    // lastBuildDate: the data's own date keeps the feed's bytes stable between changes.
+    updated: new Date(channel.updatedAt),
     generator: 'Candor',
   });
   for (const event of events) {
-    rss.item({
+    feed.addItem({
       title: stripXmlIllegal(event.title),
       description: event.html,
-      // Without a separate guid the package writes guid = url, isPermaLink="true".
-      url: event.url,
+      // No id: the package writes guid = link, isPermaLink="true".
+      link: event.url,
       date: new Date(event.publishedAt),
-      custom_elements:
-        event.maintenanceEnd === null ? [] : [{ maintenanceEndDate: new Date(event.maintenanceEnd).toUTCString() }],
+      extensions:
+        event.maintenanceEnd === null ? [] : [{ name: 'maintenanceEndDate', objects: { _text: new Date(event.maintenanceEnd).toUTCString() } }],
     });
   }
-  // The package stamps lastBuildDate with the wall clock; the data's own date keeps the feed stable.
-  const xml = rss.xml().replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, `<lastBuildDate>${new Date(channel.updatedAt).toUTCString()}</lastBuildDate>`);
+  // Two details of the de-facto shape that the package writes differently: consumers compare the
+  // channel link with the site's address as configured (the package gives a bare origin a '/'),
+  // and sniff the description as `<![CDATA[Statuspage]]>`, as the `rss` package used to write it.
+  const xml = feed
+    .rss2()
+    .replace(/<link>[^<]*<\/link>/, `<link>${escapeMarkup(channel.siteUrl)}</link>`)
+    .replace('<description>Statuspage</description>', '<description><![CDATA[Statuspage]]></description>');
   return stripXmlIllegal(xml);
 }

@@ -6,7 +6,7 @@
 // | private   | /admin…, /api/admin…, /subscribe/… (token links)  | private, no-store                              |
 // | uncached  | /healthz, /metrics                                | no-store (a load balancer must see the truth)  |
 // | api       | /api/… (JSON)                                     | 15 s fresh, 30 s stale-while-revalidate        |
-// | feed      | .rss .atom .ics feeds, badge.svg                  | 30 s fresh, 60 s stale-while-revalidate        |
+// | feed      | .rss .atom .ics feeds, /history.json, badge.svg   | 30 s fresh, 60 s stale-while-revalidate        |
 // | page      | every other public page                           | 30 s fresh, 60 s stale-while-revalidate        |
 // All public classes may be served stale for a day when the origin fails (stale-if-error): during
 // an outage of Candor itself, an old status page beats none. JSON is fresher because bots poll it
@@ -48,7 +48,7 @@ export function routeClassOf(pathname: string): RouteClass {
   if (pathname.startsWith('/subscribe/')) return 'private';
   if (pathname === '/healthz' || pathname === '/metrics') return 'uncached';
   if (pathname.startsWith('/api/')) return 'api';
-  if (/\.(rss|atom|ics)$/.test(pathname) || pathname.endsWith('/badge.svg')) return 'feed';
+  if (/\.(rss|atom|ics)$/.test(pathname) || pathname === '/history.json' || pathname.endsWith('/badge.svg')) return 'feed';
   return 'page';
 }
 

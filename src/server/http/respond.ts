@@ -8,6 +8,7 @@ export const CONTENT_TYPES = {
   json: 'application/json; charset=utf-8',
   rss: 'application/rss+xml; charset=utf-8',
   atom: 'application/atom+xml; charset=utf-8',
+  jsonFeed: 'application/feed+json; charset=utf-8',
   ics: 'text/calendar; charset=utf-8',
   svg: 'image/svg+xml; charset=utf-8',
 } as const;

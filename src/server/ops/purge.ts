@@ -21,6 +21,7 @@ export const SITE_WIDE_PATHS = [
   '/uptime',
   '/history.rss',
   '/history.atom',
+  '/history.json',
   '/maintenance.ics',
   '/badge.svg',
   '/api/uptime.json',

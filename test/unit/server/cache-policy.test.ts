@@ -14,6 +14,7 @@ describe('routeClassOf', () => {
     ['/api/uptime.json', 'api'],
     ['/history.rss', 'feed'],
     ['/history.atom', 'feed'],
+    ['/history.json', 'feed'],
     ['/components/smtp-relay.rss', 'feed'],
     ['/maintenance.ics', 'feed'],
     ['/badge.svg', 'feed'],

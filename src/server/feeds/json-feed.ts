@@ -1,0 +1,34 @@
+// JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the same events as the RSS and Atom
+// history, built with the `feed` package like them. Each item's content_html is the RSS item's
+// description, byte for byte.
+import { Feed } from 'feed';
+import { stripXmlIllegal } from '../xml-text.ts';
+import type { FeedEvent } from './feed-events.ts';
+import type { FeedChannel } from './rss-feed.ts';
+
+export function buildJsonFeed(channel: FeedChannel & { author: string }, events: readonly FeedEvent[]): string {
+  const feed = new Feed({
+    id: channel.feedUrl,
+    title: stripXmlIllegal(channel.title),
+    description: 'Statuspage',
+    link: channel.siteUrl,
+    feedLinks: { json: channel.feedUrl },
+    updated: new Date(channel.updatedAt),
+    generator: 'Candor',
+  });
+  for (const event of events) {
+    feed.addItem({
+      // Control characters out, as in the XML feeds: every feed shows the same title.
+      title: stripXmlIllegal(event.title),
+      id: event.url,
+      link: event.url,
+      date: new Date(event.updatedAt),
+      published: new Date(event.publishedAt),
+      content: event.html,
+    });
+  }
+  // The package writes version 1 with its single `author`; 1.1 names the version and lists
+  // `authors` (1.1 readers read both; 1.0 readers ignore `authors` and lose only the name).
+  const { version: _version, ...written } = JSON.parse(feed.json1()) as Record<string, unknown>;
+  return JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', ...written, authors: [{ name: stripXmlIllegal(channel.author) }] }, null, 2);
+}
