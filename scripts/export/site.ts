@@ -8,31 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatInstant, isValidTimeZone } from '../../src/domain/time-zone.ts';
+import { SITE_WIDE_PATHS } from '../../src/server/public-paths.ts';
 import { escapeMarkup } from '../../src/server/xml-text.ts';
 import { analysePage, cssUrls, pageUrls, rewritePage } from './html.ts';
 import { absoluteHref, canonicalKey, fileForUrl, normaliseBasePath, relativeHref, UnmappableUrl } from './paths.ts';
-
-/** What every export starts from; the rest is found by following links. */
-export const SEEDS = [
-  '/',
-  '/history',
-  '/uptime',
-  '/history.rss',
-  '/history.atom',
-  '/history.json',
-  '/maintenance.ics',
-  '/badge.svg',
-  '/api/v2/summary.json',
-  '/api/v2/status.json',
-  '/api/v2/components.json',
-  '/api/v2/incidents.json',
-  '/api/v2/incidents/unresolved.json',
-  '/api/v2/scheduled-maintenances.json',
-  '/api/v2/scheduled-maintenances/upcoming.json',
-  '/api/v2/scheduled-maintenances/active.json',
-  '/api/uptime.json',
-  '/api/status.json',
-];
 
 /** Never crawled: the workspace, the write API and the health check are not part of the public site. */
 const EXCLUDED = /^\/(admin|api\/admin)(\/|$)|^\/healthz$/;
@@ -250,7 +229,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   };
 
   try {
-    for (const seed of SEEDS) enqueue(seed, null);
+    // Every export starts from the site-wide URLs; the rest is found by following links.
+    for (const seed of SITE_WIDE_PATHS) enqueue(seed, null);
     let failure: unknown = null;
     let active = 0;
     await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { getConfig } from '../../config.ts';
 import type { AuditEntry } from '../commands/run-command.ts';
 import type { Tx } from '../actor.ts';
+import { SITE_WIDE_PATHS } from '../public-paths.ts';
 import { publicUrlOf } from '../site.ts';
 
 export const PURGE_KIND = 'purge';
@@ -14,30 +15,9 @@ export const PURGE_KIND = 'purge';
 /** Cloudflare takes at most 30 URLs per purge call (below Enterprise); longer lists go in several. */
 export const MAX_FILES_PER_PURGE = 30;
 
-/** Pages, feeds and API documents that list everything: any public write may change them. */
-export const SITE_WIDE_PATHS = [
-  '/',
-  '/history',
-  '/uptime',
-  '/history.rss',
-  '/history.atom',
-  '/history.json',
-  '/maintenance.ics',
-  '/badge.svg',
-  '/api/uptime.json',
-  '/api/v2/summary.json',
-  '/api/v2/status.json',
-  '/api/v2/components.json',
-  '/api/v2/incidents.json',
-  '/api/v2/incidents/unresolved.json',
-  '/api/v2/scheduled-maintenances.json',
-  '/api/v2/scheduled-maintenances/upcoming.json',
-  '/api/v2/scheduled-maintenances/active.json',
-];
-
 /** The public paths a write touched: the site-wide ones and the pages of what it audited. */
 export function changedPaths(tx: Tx, audited: readonly Pick<AuditEntry, 'entityType' | 'entityId'>[]): string[] {
-  const paths = new Set(SITE_WIDE_PATHS);
+  const paths = new Set<string>(SITE_WIDE_PATHS);
   const one = <T>(query: ReturnType<typeof sql>) => tx.get<T | undefined>(query);
   for (const { entityType, entityId } of audited) {
     const id = encodeURIComponent(entityId);
