@@ -460,7 +460,7 @@ export const subscribers = sqliteTable(
     secret: text('secret'),
     /** Staff label for chat destinations ("#incidents on Slack"). */
     label: text('label'),
-    /** True: every incident and maintenance; false: only those touching subscriber_components. */
+    /** True: every incident and maintenance; false: only those touching subscriber_components or subscriber_groups. */
     allComponents: integer('all_components', { mode: 'boolean' }).notNull().default(true),
     /** SHA-256 of the pending confirmation token; null once confirmed. */
     confirmTokenHash: text('confirm_token_hash').unique(),
@@ -497,6 +497,23 @@ export const subscriberComponents = sqliteTable(
       .references(() => components.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.subscriberId, t.componentId] }), index('subscriber_components_component').on(t.componentId)],
+);
+
+/**
+ * A subscription to a whole group: every component in it when a notice goes out, so components
+ * added to the group later are included.
+ */
+export const subscriberGroups = sqliteTable(
+  'subscriber_groups',
+  {
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => componentGroups.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.subscriberId, t.groupId] }), index('subscriber_groups_group').on(t.groupId)],
 );
 
 /** One public event worth telling subscribers about, with the content snapshot every channel renders. */

@@ -25,10 +25,11 @@ afterAll(async () => {
   await sink?.close();
 });
 
+let tokens = 0;
 function makeToken(scopes: Scope[]): string {
   const db = openDatabase(server.databasePath, path.resolve('db/migrations'));
   try {
-    return createApiToken(db, SYSTEM_OWNER, { name: `test ${scopes.join(' ')}`, scopes }, Date.now()).token;
+    return createApiToken(db, SYSTEM_OWNER, { name: `test ${++tokens} ${scopes.join(' ')}`, scopes }, Date.now()).token;
   } finally {
     db.$client.close();
   }
@@ -125,6 +126,36 @@ describe('subscribing by email without JavaScript', () => {
     expect(count("select count(*) as n from subscribers where email = 'erin@example.test'")).toBe(0);
   });
 
+  it('subscribes to a whole group, which the manage page shows ticked, and hears about its components', async () => {
+    const form = await (await fetch(`${server.url}/subscribe`)).text();
+    const sending = /<input[^>]*name="groups"[^>]*value="([a-z0-9]+)"[^>]*>\s*All of Sending/.exec(form)?.[1];
+    expect(sending).toMatch(/^[a-z0-9]{12}$/);
+    expect((await post('/subscribe', [['email', 'gina@example.test'], ['groups', sending!]])).status).toBe(200);
+    const confirmation = await mailTo('gina@example.test', /Confirm your subscription/);
+    const confirmed = await (await fetch(local(confirmation.text!, '/subscribe/confirm'))).text();
+    const manage = /href="(\/subscribe\/manage\?token=[\w-]+)"/.exec(confirmed)![1]!;
+    const page = await (await fetch(`${server.url}${manage}`)).text();
+    expect(page).toMatch(new RegExp(`name="groups" value="${sending}" checked`));
+    expect(page).not.toMatch(/name="components" value="[^"]+" checked/);
+
+    const token = makeToken(['incidents:write']);
+    const sendApi = (() => {
+      const db = new Database(server.databasePath, { readonly: true });
+      try {
+        return (db.prepare("select public_id as id from components where slug = 'send-api'").get() as { id: string }).id;
+      } finally {
+        db.close();
+      }
+    })();
+    const opened = await fetch(`${server.url}/api/admin/incidents`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'Send API slow', impact: 'minor', message: 'Requests take seconds.', components: [{ component_id: sendApi, level: 'degraded_performance' }] }),
+    });
+    expect(opened.status).toBe(201);
+    expect((await mailTo('gina@example.test', /Send API slow/)).text).toContain('Send API: Degraded performance');
+  });
+
   it('answers the same for an address that is already subscribed', async () => {
     const first = await (await post('/subscribe', [['email', 'frank@example.test']])).text();
     const again = await (await post('/subscribe', [['email', 'frank@example.test']])).text();
@@ -153,6 +184,15 @@ describe('subscribers in the write API', () => {
     const bad = await fetch(`${server.url}/api/admin/subscribers`, { method: 'POST', headers: auth, body: JSON.stringify({ channel: 'slack' }) });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { error: { fields: Record<string, string> } }).error.fields.url).toMatch(/URL/);
+    // A whole group, by its id in /api/v2/components.json; an unknown one is refused beside its field.
+    const { components } = (await (await fetch(`${server.url}/api/v2/components.json`)).json()) as { components: { id: string; name: string; group: boolean }[] };
+    const receiving = components.find((c) => c.group && c.name === 'Receiving')!.id;
+    const grouped = await fetch(`${server.url}/api/admin/subscribers`, { method: 'POST', headers: auth, body: JSON.stringify({ channel: 'discord', url: 'https://discord.example.test/api/webhooks/1/x', groups: [receiving] }) });
+    expect(grouped.status).toBe(201);
+    expect(((await grouped.json()) as { subscriber: { components: string[]; groups: string[] } }).subscriber).toMatchObject({ components: [], groups: ['Receiving'] });
+    const unknown = await fetch(`${server.url}/api/admin/subscribers`, { method: 'POST', headers: auth, body: JSON.stringify({ channel: 'discord', url: 'https://discord.example.test/api/webhooks/1/y', groups: ['nosuchgroup0'] }) });
+    expect(unknown.status).toBe(422);
+    expect(((await unknown.json()) as { error: { fields: Record<string, string> } }).error.fields.groups).toMatch(/groups from the list/);
     const removed = await fetch(`${server.url}/api/admin/subscribers/${subscriber.id}`, { method: 'DELETE', headers: auth });
     expect(removed.status).toBe(204);
     const readOnly = makeToken(['read']);
@@ -185,8 +225,8 @@ describe('the workspace', () => {
     const csv = await owner.get('/admin/subscribers/export.csv');
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const text = await csv.text();
-    expect(text.split('\r\n')[0]).toBe('id,channel,email,url,label,confirmed,components,source,created_at,disabled_at,disabled_reason');
-    expect(text).toContain('https://hooks.slack.example/T1/B2,#ops,true,SMTP relay,staff');
+    expect(text.split('\r\n')[0]).toBe('id,channel,email,url,label,confirmed,components,groups,source,created_at,disabled_at,disabled_reason');
+    expect(text).toContain('https://hooks.slack.example/T1/B2,#ops,true,SMTP relay,,staff');
 
     const id = /^(\w+),slack,,https:\/\/hooks\.slack\.example/m.exec(text)![1]!;
     expect((await editor.post('/admin/subscribers', { intent: 'remove', subscriber: id })).status).toBe(303);

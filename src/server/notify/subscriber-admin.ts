@@ -12,7 +12,7 @@ import { emailField } from '../commands/staff-input.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { randomBytes } from 'node:crypto';
 import { generateWebhookSecret } from './senders/webhook.ts';
-import { webhookUrlField } from './subscriptions.ts';
+import { choosesEverything, groupIdsOf, setChoice, webhookUrlField } from './subscriptions.ts';
 
 export const CHANNEL_LABELS: Record<(typeof s.SUBSCRIBER_CHANNELS)[number], string> = {
   email: 'Email',
@@ -28,8 +28,10 @@ export const addSubscriberInput = z
     email: emailField.optional(),
     url: webhookUrlField.optional(),
     label: z.string().trim().max(100, 'Use at most 100 characters.').optional(),
-    /** Component slugs; none = everything. */
+    /** Component slugs; none (and no group) = everything. */
     components: z.array(z.string().trim().min(1)).default([]),
+    /** Group ids: every component of the group, also those added later. */
+    groups: z.array(z.string().trim().min(1)).default([]),
   })
   .superRefine((v, ctx) => {
     if (v.channel === 'email' && !v.email) ctx.addIssue({ code: 'custom', path: ['email'], message: 'Enter the email address.' });
@@ -51,6 +53,7 @@ export function addSubscriber(db: Db, authority: Authority, input: AddSubscriber
     const slugs = [...new Set(data.components)];
     const components = slugs.length === 0 ? [] : tx.select({ id: s.components.id, slug: s.components.slug }).from(s.components).where(inArray(s.components.slug, slugs)).all();
     if (components.length !== slugs.length) throw new Invalid({ components: 'Choose components from the list; one of them does not exist.' });
+    const groupIds = groupIdsOf(tx, data.groups);
     if (data.channel === 'email' && tx.select({ id: s.subscribers.id }).from(s.subscribers).where(and(eq(s.subscribers.channel, 'email'), eq(s.subscribers.email, data.email!))).get()) {
       throw new Invalid({ email: 'This address is already on the list.' });
     }
@@ -65,7 +68,7 @@ export function addSubscriber(db: Db, authority: Authority, input: AddSubscriber
         url: data.channel === 'email' ? null : data.url!,
         secret,
         label: data.label || null,
-        allComponents: components.length === 0,
+        allComponents: choosesEverything({ componentIds: components.map((c) => c.id), groupIds }),
         confirmedAt: now,
         manageToken: randomBytes(32).toString('base64url'),
         source: authority.actor.tokenId === null ? 'staff' : 'api',
@@ -74,9 +77,9 @@ export function addSubscriber(db: Db, authority: Authority, input: AddSubscriber
       })
       .returning({ id: s.subscribers.id })
       .get();
-    for (const c of components) tx.insert(s.subscriberComponents).values({ subscriberId: row.id, componentId: c.id }).run();
+    setChoice(tx, row.id, { componentIds: components.map((c) => c.id), groupIds });
     // The audit log keeps no address: it outlives the subscription, the address must not.
-    audit({ action: 'subscriber.add', entityType: 'subscriber', entityId: publicId, after: { channel: data.channel, components: slugs } });
+    audit({ action: 'subscriber.add', entityType: 'subscriber', entityId: publicId, after: { channel: data.channel, components: slugs, groups: [...new Set(data.groups)] } });
     return { publicId, secret };
   });
 }
@@ -100,6 +103,8 @@ export interface SubscriberListing {
   confirmed: boolean;
   allComponents: boolean;
   components: string[];
+  /** Names of the groups chosen as a whole. */
+  groups: string[];
   source: string;
   createdAt: number;
   disabledAt: number | null;
@@ -132,6 +137,16 @@ export function listSubscribers(db: Db, options: { search?: string; channel?: st
     .all()) {
     components.set(c.subscriberId, [...(components.get(c.subscriberId) ?? []), c.name]);
   }
+  const groups = new Map<number, string[]>();
+  for (const g of db
+    .select({ subscriberId: s.subscriberGroups.subscriberId, name: s.componentGroups.name })
+    .from(s.subscriberGroups)
+    .innerJoin(s.componentGroups, eq(s.componentGroups.id, s.subscriberGroups.groupId))
+    .where(inArray(s.subscriberGroups.subscriberId, ids))
+    .orderBy(asc(s.componentGroups.position))
+    .all()) {
+    groups.set(g.subscriberId, [...(groups.get(g.subscriberId) ?? []), g.name]);
+  }
   const last = new Map<number, SubscriberListing['lastDelivery']>();
   for (const d of db.all<{ subscriber_id: number; status: string; at: number | null; error: string | null }>(sql`
     select d.subscriber_id, d.status, coalesce(d.delivered_at, (select max(at) from delivery_attempts a where a.delivery_id = d.id)) as at, d.last_error as error
@@ -148,6 +163,7 @@ export function listSubscribers(db: Db, options: { search?: string; channel?: st
     confirmed: r.confirmedAt !== null,
     allComponents: r.allComponents,
     components: components.get(r.id) ?? [],
+    groups: groups.get(r.id) ?? [],
     source: r.source,
     createdAt: r.createdAt,
     disabledAt: r.disabledAt,

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
+import type { Tx } from '../actor.ts';
 import { newPublicId } from '../../../db/ids.ts';
 import * as s from '../../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
@@ -23,11 +24,14 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 const newToken = () => randomBytes(32).toString('base64url');
 
 const componentSlugs = z.array(z.string().trim().min(1), { error: 'Choose components from the list.' }).default([]);
+/** Group ids (as in /api/v2/components.json): every component of the group, now and later. */
+const groupIds = z.array(z.string().trim().min(1), { error: 'Choose groups from the list.' }).default([]);
 
 export const emailSubscriptionInput = z.object({
   email: emailField,
-  /** Component slugs; none = everything. */
+  /** Component slugs; none (and no group) = everything. */
   components: componentSlugs,
+  groups: groupIds,
 });
 
 export const webhookUrlField = z
@@ -47,6 +51,7 @@ export const webhookSubscriptionInput = z.object({
   url: webhookUrlField,
   email: emailField,
   components: componentSlugs,
+  groups: groupIds,
 });
 
 /** Component ids for slugs, refusing any unknown one. */
@@ -58,9 +63,28 @@ function componentIdsOf(db: Db, slugs: readonly string[], field = 'components'):
   return rows.map((r) => r.id);
 }
 
-function setComponents(db: Db, subscriberId: number, componentIds: readonly number[]): void {
+/** Group ids for public ids, refusing any unknown one. */
+export function groupIdsOf(db: Db | Tx, publicIds: readonly string[], field = 'groups'): number[] {
+  const unique = [...new Set(publicIds)];
+  if (unique.length === 0) return [];
+  const rows = db.select({ id: s.componentGroups.id }).from(s.componentGroups).where(inArray(s.componentGroups.publicId, unique)).all();
+  if (rows.length !== unique.length) throw new Invalid({ [field]: 'Choose groups from the list; one of them does not exist (any more).' });
+  return rows.map((r) => r.id);
+}
+
+/** What a subscriber chose: components and groups; neither means everything. */
+export interface Choice {
+  componentIds: readonly number[];
+  groupIds: readonly number[];
+}
+
+export const choosesEverything = (choice: Choice) => choice.componentIds.length === 0 && choice.groupIds.length === 0;
+
+export function setChoice(db: Db | Tx, subscriberId: number, choice: Choice): void {
   db.delete(s.subscriberComponents).where(eq(s.subscriberComponents.subscriberId, subscriberId)).run();
-  for (const componentId of componentIds) db.insert(s.subscriberComponents).values({ subscriberId, componentId }).run();
+  db.delete(s.subscriberGroups).where(eq(s.subscriberGroups.subscriberId, subscriberId)).run();
+  for (const componentId of choice.componentIds) db.insert(s.subscriberComponents).values({ subscriberId, componentId }).run();
+  for (const groupId of choice.groupIds) db.insert(s.subscriberGroups).values({ subscriberId, groupId }).run();
 }
 
 /** The site's name and public address (CANDOR_PUBLIC_URL when set) for links in mails. */
@@ -85,7 +109,7 @@ export function purgeUnconfirmed(db: Db, now: number): number {
 export function requestEmailSubscription(db: Db, input: z.input<typeof emailSubscriptionInput>, now: number): void {
   const data = parseInput(emailSubscriptionInput, input);
   db.transaction(() => {
-    const componentIds = componentIdsOf(db, data.components);
+    const choice = { componentIds: componentIdsOf(db, data.components), groupIds: groupIdsOf(db, data.groups) };
     purgeUnconfirmed(db, now);
     const site = siteOf(db);
     const existing = db.select().from(s.subscribers).where(and(eq(s.subscribers.channel, 'email'), eq(s.subscribers.email, data.email))).get();
@@ -100,7 +124,7 @@ export function requestEmailSubscription(db: Db, input: z.input<typeof emailSubs
       confirmTokenHash: hashToken(token),
       confirmExpiresAt: now + CONFIRMATION_VALID_MS,
       confirmationSentAt: now,
-      allComponents: componentIds.length === 0,
+      allComponents: choosesEverything(choice),
       updatedAt: now,
     };
     let id: number;
@@ -114,7 +138,7 @@ export function requestEmailSubscription(db: Db, input: z.input<typeof emailSubs
         .returning({ id: s.subscribers.id })
         .get().id;
     }
-    setComponents(db, id, componentIds);
+    setChoice(db, id, choice);
     queueConfirmation(db, { to: data.email, siteName: site.name, siteUrl: site.url, confirmUrl: `${site.url}/subscribe/confirm?token=${token}`, what: 'email' }, now);
   });
 }
@@ -123,7 +147,7 @@ export function requestEmailSubscription(db: Db, input: z.input<typeof emailSubs
 export function requestWebhookSubscription(db: Db, input: z.input<typeof webhookSubscriptionInput>, now: number): void {
   const data = parseInput(webhookSubscriptionInput, input);
   db.transaction(() => {
-    const componentIds = componentIdsOf(db, data.components);
+    const choice = { componentIds: componentIdsOf(db, data.components), groupIds: groupIdsOf(db, data.groups) };
     purgeUnconfirmed(db, now);
     const recent = db
       .select({ n: sql<number>`count(*)` })
@@ -141,7 +165,7 @@ export function requestWebhookSubscription(db: Db, input: z.input<typeof webhook
         email: data.email,
         url: data.url,
         secret: generateWebhookSecret(),
-        allComponents: componentIds.length === 0,
+        allComponents: choosesEverything(choice),
         confirmTokenHash: hashToken(token),
         confirmExpiresAt: now + CONFIRMATION_VALID_MS,
         confirmationSentAt: now,
@@ -152,7 +176,7 @@ export function requestWebhookSubscription(db: Db, input: z.input<typeof webhook
       })
       .returning({ id: s.subscribers.id })
       .get().id;
-    setComponents(db, id, componentIds);
+    setChoice(db, id, choice);
     queueConfirmation(db, { to: data.email, siteName: site.name, siteUrl: site.url, confirmUrl: `${site.url}/subscribe/confirm?token=${token}`, what: 'webhook' }, now);
   });
 }
@@ -184,6 +208,8 @@ export interface ManagedSubscription {
   url: string | null;
   allComponents: boolean;
   componentSlugs: string[];
+  /** Public ids of the groups chosen as a whole. */
+  groupIds: string[];
 }
 
 function findByManageToken(db: Db, token: string) {
@@ -201,16 +227,23 @@ export function loadManagedSubscription(db: Db, token: string): ManagedSubscript
     .where(eq(s.subscriberComponents.subscriberId, row.id))
     .all()
     .map((r) => r.slug);
-  return { channel: row.channel, email: row.email, url: row.url, allComponents: row.allComponents, componentSlugs: slugs };
+  const groups = db
+    .select({ id: s.componentGroups.publicId })
+    .from(s.subscriberGroups)
+    .innerJoin(s.componentGroups, eq(s.componentGroups.id, s.subscriberGroups.groupId))
+    .where(eq(s.subscriberGroups.subscriberId, row.id))
+    .all()
+    .map((r) => r.id);
+  return { channel: row.channel, email: row.email, url: row.url, allComponents: row.allComponents, componentSlugs: slugs, groupIds: groups };
 }
 
-export function changeSubscribedComponents(db: Db, token: string, input: { components?: string[] }, now: number): void {
-  const { components } = parseInput(z.object({ components: componentSlugs }), input);
+export function changeSubscribedComponents(db: Db, token: string, input: { components?: string[]; groups?: string[] }, now: number): void {
+  const { components, groups } = parseInput(z.object({ components: componentSlugs, groups: groupIds }), input);
   db.transaction(() => {
     const row = findByManageToken(db, token);
-    const ids = componentIdsOf(db, components);
-    db.update(s.subscribers).set({ allComponents: ids.length === 0, updatedAt: now }).where(eq(s.subscribers.id, row.id)).run();
-    setComponents(db, row.id, ids);
+    const choice = { componentIds: componentIdsOf(db, components), groupIds: groupIdsOf(db, groups) };
+    db.update(s.subscribers).set({ allComponents: choosesEverything(choice), updatedAt: now }).where(eq(s.subscribers.id, row.id)).run();
+    setChoice(db, row.id, choice);
   });
 }
 

@@ -37,7 +37,12 @@ export function runSubscriberForm(call: FormCall): { added: AddedSubscriber | nu
   const optional = (name: string) => (call.text(name).trim() === '' ? undefined : call.text(name));
   const channel = call.text('channel') as s.SubscriberChannel;
   return {
-    added: addSubscriber(db, staff, { channel, email: optional('email'), url: optional('url'), label: optional('label'), components: call.all('components') }, now),
+    added: addSubscriber(
+      db,
+      staff,
+      { channel, email: optional('email'), url: optional('url'), label: optional('label'), components: call.all('components'), groups: call.all('groups') },
+      now,
+    ),
   };
 }
 
@@ -50,7 +55,7 @@ const csvCell = (value: string | number | boolean | null) => {
 
 /** Every subscriber as CSV, for the owner (addresses are personal data). */
 export function subscribersCsv(db: Db): string {
-  const header = ['id', 'channel', 'email', 'url', 'label', 'confirmed', 'components', 'source', 'created_at', 'disabled_at', 'disabled_reason'];
+  const header = ['id', 'channel', 'email', 'url', 'label', 'confirmed', 'components', 'groups', 'source', 'created_at', 'disabled_at', 'disabled_reason'];
   const rows = listSubscribers(db, { limit: 1_000_000 }).map((r) =>
     [
       r.publicId,
@@ -60,6 +65,7 @@ export function subscribersCsv(db: Db): string {
       r.label,
       r.confirmed,
       r.allComponents ? 'all' : r.components.join('; '),
+      r.groups.join('; '),
       r.source,
       new Date(r.createdAt).toISOString(),
       r.disabledAt === null ? null : new Date(r.disabledAt).toISOString(),

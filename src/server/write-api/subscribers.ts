@@ -16,6 +16,7 @@ function subscriberDocument(s: SubscriberListing) {
     label: s.label,
     confirmed: s.confirmed,
     components: s.allComponents ? null : s.components,
+    groups: s.allComponents ? null : s.groups,
     source: s.source,
     created_at: iso(s.createdAt),
     disabled_at: s.disabledAt === null ? null : iso(s.disabledAt),
