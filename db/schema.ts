@@ -86,6 +86,11 @@ export const components = sqliteTable(
     slaPolicyId: integer('sla_policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
     showcase: integer('showcase', { mode: 'boolean' }).notNull().default(true),
     onlyShowIfDegraded: integer('only_show_if_degraded', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Alerts mapped to this component set its level themselves (on the alert's incident, even a
+     * draft) and clearing restores it. Off by default: staff set levels.
+     */
+    alertLevels: integer('alert_levels', { mode: 'boolean' }).notNull().default(false),
     ...stamps,
   },
   (t) => [index('components_group_position').on(t.groupId, t.position)],
@@ -416,6 +421,8 @@ export const alerts = sqliteTable(
     startsAt: ms('starts_at').notNull(),
     endsAt: ms('ends_at'),
     lastReceivedAt: ms('last_received_at').notNull(),
+    /** JSON [impact period id]: the levels this alert set by itself (components with alertLevels), ended when it clears. */
+    autoPeriods: text('auto_periods').notNull().default('[]'),
     ...stamps,
   },
   (t) => [index('alerts_source_key').on(t.sourceId, t.key), index('alerts_incident').on(t.incidentId)],

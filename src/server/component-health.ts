@@ -1,6 +1,6 @@
 // Current status, daily bars and window availability for every component, from indexed range
 // queries over impact periods and maintenance windows (never a scan of all history).
-import { and, asc, eq, gt, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, min, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeAvailability, DEFAULT_WEIGHTS, type Interval } from '../domain/availability.ts';
@@ -26,6 +26,11 @@ export interface ComponentHealth {
   /** Availability over the last NARROW_SCREEN_DAYS, the bars a phone shows. */
   recentAvailability: number | null;
   policy: SlaPolicy | null;
+  /**
+   * Since when monitoring holds the component at its level by itself (automatic levels from an
+   * alert whose incident is still a draft), else null: the page says so, as the explanation.
+   */
+  monitoringSince: number | null;
 }
 
 export interface Group {
@@ -72,6 +77,7 @@ export function loadComponentHealth(
   const periods = loadPeriodsSince(db, windowStart, now, rows.map((r) => r.id));
   const policies = loadSlaPolicies(db);
   const excused = loadExcusedIntervals(db, site, policies, windowStart, now, rows);
+  const monitoring = loadMonitoringLevels(db, rows.map((r) => r.id));
   return rows.map((row) => {
     const policy = policyFor(policies, site, row.slaPolicyId);
     const weights = policy?.weights ?? DEFAULT_WEIGHTS;
@@ -92,6 +98,7 @@ export function loadComponentHealth(
       position: row.position,
       startDate: row.startDate,
       status: deriveComponentStatus(own, now),
+      monitoringSince: monitoring.get(row.id) ?? null,
       bars,
       availability,
       recentAvailability: recentStart === windowStart ? availability : availabilityFrom(recentStart),
@@ -113,7 +120,8 @@ export function loadPeriodsSince(db: Db, from: number, to: number, componentIds:
         level: s.impactPeriods.level,
         startedAt: s.impactPeriods.startedAt,
         endedAt: s.impactPeriods.endedAt,
-        incidentId: s.incidents.publicId,
+        // A draft (an alert's level, automatic levels on) has no public page to link to.
+        incidentId: sql<string | null>`case when ${s.incidents.draft} then null else ${s.incidents.publicId} end`,
       })
       .from(s.impactPeriods)
       .leftJoin(s.incidents, eq(s.incidents.id, s.impactPeriods.incidentId))
@@ -129,6 +137,18 @@ export function loadPeriodsSince(db: Db, from: number, to: number, componentIds:
     byComponent.set(row.componentId, list);
   }
   return byComponent;
+}
+
+/** Open periods on drafts (levels set by alerts), earliest start per component. */
+function loadMonitoringLevels(db: Db, componentIds: number[]): Map<number, number> {
+  const rows = db
+    .select({ componentId: s.impactPeriods.componentId, since: min(s.impactPeriods.startedAt) })
+    .from(s.impactPeriods)
+    .innerJoin(s.incidents, eq(s.incidents.id, s.impactPeriods.incidentId))
+    .where(and(isNull(s.impactPeriods.endedAt), eq(s.incidents.draft, true), inArray(s.impactPeriods.componentId, componentIds)))
+    .groupBy(s.impactPeriods.componentId)
+    .all();
+  return new Map(rows.map((r) => [r.componentId, r.since!]));
 }
 
 export interface EvaluatedWindow {

@@ -123,12 +123,42 @@ describe('alert sources in the workspace', () => {
     const res = await owner.post(sourcePage, { intent: 'rotate', confirm: 'on' });
     expect(res.status).toBe(200);
     const fresh = tokenIn(await res.text())!;
+    const old = token;
+    token = fresh;
     expect(fresh).toMatch(/^candor_/);
-    expect(fresh).not.toBe(token);
-    expect((await postAlert('prometheus', token, fixture('alertmanager-resolved.json'))).status).toBe(401);
+    expect(fresh).not.toBe(old);
+    expect((await postAlert('prometheus', old, fixture('alertmanager-resolved.json'))).status).toBe(401);
     expect((await postAlert('prometheus', fresh, fixture('alertmanager-resolved.json'))).status).toBe(202);
     const html = await (await owner.get(sourcePage)).text();
     expect(html).toContain('Cleared');
     expect(html).not.toContain(fresh);
+  });
+
+  it('sets a component level from alerts only where an owner turned automatic levels on, and restores it', async () => {
+    const status = async () => ((await (await fetch(`${server.url}/api/v2/components.json`)).json()) as { components: { id: string; status: string }[] }).components.find((c) => c.id === smtp)!.status;
+    const before = await status();
+    // Off by default: a firing alert only proposes the level in its draft.
+    const list = await (await owner.get('/admin/alerts')).text();
+    expect(list).not.toMatch(new RegExp(`name="level.${smtp}"[^>]*checked`));
+    expect((await postAlert('prometheus', token, fixture('alertmanager-firing.json'))).status).toBe(202);
+    expect(await status()).toBe(before);
+    expect((await postAlert('prometheus', token, fixture('alertmanager-resolved.json'))).status).toBe(202);
+
+    expect((await editor.post('/admin/alerts', { intent: 'levels', [`level.${smtp}`]: 'on' })).status).toBe(403);
+    const saved = await owner.post('/admin/alerts', { intent: 'levels', [`level.${smtp}`]: 'on' });
+    expect(saved.status).toBe(303);
+    expect(await (await owner.get('/admin/alerts')).text()).toMatch(new RegExp(`name="level.${smtp}"[^>]*checked`));
+
+    expect((await postAlert('prometheus', token, fixture('alertmanager-firing.json'))).status).toBe(202);
+    expect(await status()).toBe('major_outage');
+    const home = decodeEntities(await (await fetch(`${server.url}/`)).text());
+    expect(home).toContain('Set automatically by our monitoring since');
+    expect((await postAlert('prometheus', token, fixture('alertmanager-resolved.json'))).status).toBe(202);
+    expect(await status()).toBe(before);
+    expect(decodeEntities(await (await fetch(`${server.url}/`)).text())).not.toContain('Set automatically by our monitoring since');
+    const db = new Database(server.databasePath, { readonly: true });
+    const audited = db.prepare("select after from audit_log where action = 'component.alert_levels'").all() as { after: string }[];
+    db.close();
+    expect(audited.map((a) => JSON.parse(a.after))).toEqual([{ alertLevels: true }]);
   });
 });

@@ -124,4 +124,17 @@ describe('alert sources through the API', () => {
     expect((await call('POST', '/api/alerts/grafana', rotated.json.token, fixture('grafana-firing.json'))).status).toBe(202);
     expect((await call('POST', '/api/admin/alert-sources/nope/token', adminToken, '{}')).status).toBe(404);
   });
+
+  it('turns automatic levels on and off per component (owners: config:write)', async () => {
+    const components = (await (await fetch(`${server.url}/api/v2/components.json`)).json()) as { components: { id: string; name: string }[] };
+    const relay = components.components.find((c) => c.name === 'SMTP relay')!.id;
+    const on = await call('PUT', `/api/admin/components/${relay}/alert-levels`, adminToken, JSON.stringify({ enabled: true }));
+    expect(on.status, JSON.stringify(on.json)).toBe(200);
+    expect(on.json).toEqual({ component_id: relay, alert_levels: true });
+    const bad = await call('PUT', `/api/admin/components/${relay}/alert-levels`, adminToken, JSON.stringify({ enabled: 'yes' }));
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.json.error.fields)).toEqual(['enabled']);
+    expect((await call('PUT', `/api/admin/components/nope/alert-levels`, adminToken, JSON.stringify({ enabled: true }))).status).toBe(404);
+    expect((await call('PUT', `/api/admin/components/${relay}/alert-levels`, adminToken, JSON.stringify({ enabled: false }))).json.alert_levels).toBe(false);
+  });
 });

@@ -34,7 +34,13 @@ export interface AlertSourceListing {
   lastAlertAt: number | null;
 }
 
-export function getAlertSourcesPage(db: Db): { sources: AlertSourceListing[]; timeZone: string } {
+/** Components and whether alerts set their level by themselves (the automatic-levels form). */
+export function listAlertLevelChoices(db: Db): (ComponentChoice & { enabled: boolean })[] {
+  const enabled = new Set(db.select({ id: s.components.publicId }).from(s.components).where(eq(s.components.alertLevels, true)).all().map((r) => r.id));
+  return listComponentChoices(db).map((c) => ({ ...c, enabled: enabled.has(c.publicId) }));
+}
+
+export function getAlertSourcesPage(db: Db): { sources: AlertSourceListing[]; timeZone: string; levels: (ComponentChoice & { enabled: boolean })[] } {
   const rows = db.select().from(s.alertSources).orderBy(s.alertSources.name).all();
   const stats = rows.length
     ? db
@@ -50,6 +56,7 @@ export function getAlertSourcesPage(db: Db): { sources: AlertSourceListing[]; ti
     : [];
   return {
     timeZone: loadSite(db).timeZone,
+    levels: listAlertLevelChoices(db),
     sources: rows.map((r) => {
       const stat = stats.find((x) => x.sourceId === r.id);
       return {

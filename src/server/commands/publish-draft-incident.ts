@@ -35,17 +35,31 @@ export function publishDraftIncident(db: Db, authority: Authority, incidentPubli
     const known = new Map(
       tx.select({ id: s.components.id, publicId: s.components.publicId }).from(s.components).all().map((c) => [c.publicId, c.id]),
     );
-    const periods = proposals.filter((p) => known.has(p.componentId)).map((p) => ({ ...p, startedAt: Math.max(p.from, incident.startedAt), endedAt: p.to }));
+    // Components whose level an alert already set by itself (automatic levels) keep those periods.
+    const automatic = tx
+      .select({ componentId: s.components.publicId, level: s.impactPeriods.level, startedAt: s.impactPeriods.startedAt, endedAt: s.impactPeriods.endedAt })
+      .from(s.impactPeriods)
+      .innerJoin(s.components, eq(s.components.id, s.impactPeriods.componentId))
+      .where(eq(s.impactPeriods.incidentId, incident.id))
+      .all() as { componentId: string; level: IncidentLevel; startedAt: number; endedAt: number | null }[];
+    const periods = proposals
+      .filter((p) => known.has(p.componentId) && !automatic.some((a) => a.componentId === p.componentId))
+      .map((p) => ({ ...p, startedAt: Math.max(p.from, incident.startedAt), endedAt: p.to }));
     const first = tx.select({ id: s.incidentUpdates.id, publicId: s.incidentUpdates.publicId }).from(s.incidentUpdates).where(eq(s.incidentUpdates.incidentId, incident.id)).orderBy(s.incidentUpdates.displayAt).get();
     for (const p of periods) {
-      const componentId = known.get(p.componentId)!;
       tx.insert(s.impactPeriods)
-        .values({ componentId, incidentId: incident.id, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt === null ? null : Math.max(p.endedAt, p.startedAt), createdAt: now, updatedAt: now })
+        .values({ componentId: known.get(p.componentId)!, incidentId: incident.id, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt === null ? null : Math.max(p.endedAt, p.startedAt), createdAt: now, updatedAt: now })
         .run();
-      if (first) tx.insert(s.incidentUpdateComponents).values({ updateId: first.id, componentId, oldStatus: 'operational', newStatus: p.level }).run();
+    }
+    const all = [...periods, ...automatic];
+    if (first) {
+      for (const componentId of new Set(all.map((p) => p.componentId))) {
+        const level = worstStatus(all.filter((p) => p.componentId === componentId).map((p) => p.level));
+        tx.insert(s.incidentUpdateComponents).values({ updateId: first.id, componentId: known.get(componentId)!, oldStatus: 'operational', newStatus: level }).run();
+      }
     }
     const moments = alignImpactEnd(
-      periods.map((p) => ({ component: p.componentId, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt })),
+      all.map((p) => ({ component: p.componentId, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt })),
       { impactEndedAt: null, mitigatedAt: null },
     );
     tx.update(s.incidents)
@@ -57,7 +71,7 @@ export function publishDraftIncident(db: Db, authority: Authority, incidentPubli
       entityType: 'incident',
       entityId: incident.publicId,
       before: { draft: true, detectedAt: incident.detectedAt },
-      after: { draft: false, publishedAt: now, periods: periods.map((p) => ({ component: p.componentId, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt })), ...moments },
+      after: { draft: false, publishedAt: now, periods: all.map((p) => ({ component: p.componentId, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt })), ...moments },
     });
     // Subscribers hear of it now that it is public, as of an incident opened now.
     publishIncidentNotice(db, { event: 'incident.opened', incidentId: incident.id, updatePublicId: first?.publicId }, now);

@@ -15,6 +15,7 @@ import {
   type CreateAlertSourceInput,
 } from '../commands/alert-sources.ts';
 import { NotFound } from '../errors.ts';
+import { componentAlertLevelsInput, setComponentAlertLevels, type ComponentAlertLevelsInput } from '../commands/component-alert-levels.ts';
 import { publishDraftIncident } from '../commands/publish-draft-incident.ts';
 import { parseProposals } from '../commands/receive-alerts.ts';
 import { incidentDocument } from './documents.ts';
@@ -76,6 +77,17 @@ export const rotateAlertSourceTokenRoute = apiRoute({
   run: ({ db, caller, params, now }) => {
     const { token } = rotateAlertSourceToken(db, caller.authority, params.id ?? '', {}, now);
     return { body: { alert_source: findAlertSourceDocument(db, params.id ?? ''), token } };
+  },
+});
+
+/** Turns automatic levels from alerts on or off for one component. */
+export const putComponentAlertLevelsRoute = apiRoute<ComponentAlertLevelsInput>({
+  scopes: ['config:write'],
+  body: { schema: componentAlertLevelsInput },
+  run: ({ db, caller, params, input, now }) => {
+    setComponentAlertLevels(db, caller.authority, params.id ?? '', input, now);
+    const row = db.select({ enabled: s.components.alertLevels }).from(s.components).where(eq(s.components.publicId, params.id ?? '')).get()!;
+    return { body: { component_id: params.id, alert_levels: row.enabled } };
   },
 });
 
