@@ -22,6 +22,7 @@ import { changeOwnPassword, confirmTotp, disableOwnTotp, startTotpEnrolment } fr
 import { createUser, SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { Conflict, Invalid } from '../../src/server/errors.ts';
 import { openCommandDb, type CommandDb } from '../support/command-db.ts';
+import { refusalOf } from '../support/refusal.ts';
 
 const now = Date.UTC(2025, 5, 2, 9, 0, 10);
 const PASSWORD = 'plenty long passphrase';
@@ -37,16 +38,6 @@ async function makeStaff(email: string, role: Staff['role'] = 'editor'): Promise
   const { publicId } = await createUser(t.db, SYSTEM_OWNER, { email, name: 'Sam', role, password: PASSWORD }, now);
   const row = t.db.select().from(s.users).where(eq(s.users.publicId, publicId)).get()!;
   return { userId: row.id, publicId, email, name: row.name, role, actor: { userId: row.id, tokenId: null, label: email } };
-}
-
-async function refusalOf(promise: Promise<unknown>): Promise<Invalid> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Invalid) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 const attempt = (email: string, password: string, at = now, totpCode = '', address = ADDRESS) =>

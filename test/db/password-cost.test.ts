@@ -8,8 +8,8 @@ import { getConfig, passwordHashCostOf } from '../../src/config.ts';
 import { verifyPassword } from '../../src/server/auth/passwords.ts';
 import { signIn, WRONG_CREDENTIALS } from '../../src/server/auth/sign-in.ts';
 import { createUser, SYSTEM_OWNER } from '../../src/server/commands/users.ts';
-import { Invalid } from '../../src/server/errors.ts';
 import { openCommandDb, type CommandDb } from '../support/command-db.ts';
+import { refusalOf } from '../support/refusal.ts';
 
 const now = Date.UTC(2025, 5, 2, 9, 0, 10);
 const PASSWORD = 'plenty long passphrase';
@@ -19,16 +19,6 @@ beforeEach(() => {
   t = openCommandDb(now);
 });
 afterEach(() => t.close());
-
-async function refusalOf(promise: Promise<unknown>): Promise<Invalid> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Invalid) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const attempt = (email: string, password: string, address: string) => signIn(t.db, { email, password, totpCode: '', address }, now);
 

@@ -2,7 +2,9 @@
 import Database from 'better-sqlite3';
 import { TOTP, Secret } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { withServerDb } from '../support/server-db.ts';
 import { createStaff, signIn } from '../support/staff.ts';
 
 let server: RunningServer;
@@ -19,27 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const get = (path: string, cookie?: string) =>
-  fetch(server.url + path, { headers: cookie ? { Cookie: cookie } : {}, redirect: 'manual' });
+const get = (path: string, cookie?: string) => adminClient(server.url, cookie ?? null).get(path);
+const post = (path: string, fields: Record<string, string>, cookie?: string, origin?: string) => adminClient(server.url, cookie ?? null).post(path, fields, origin);
 
-function post(path: string, fields: Record<string, string>, cookie?: string, origin: string = server.url) {
-  return fetch(server.url + path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, ...(cookie ? { Cookie: cookie } : {}) },
-    body: new URLSearchParams(fields),
-    redirect: 'manual',
-  });
-}
-
-function withDb<T>(body: (db: Database.Database) => T): T {
-  const db = new Database(server.databasePath);
-  db.pragma('busy_timeout = 5000');
-  try {
-    return body(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(body: (db: Database.Database) => T): T => withServerDb(server.databasePath, body);
 
 async function newStaff(role: 'owner' | 'editor' | 'viewer'): Promise<string> {
   const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;

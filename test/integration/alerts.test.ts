@@ -3,12 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
-import { createApiToken } from '../../src/server/commands/api-tokens.ts';
-import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { formatZonedLocal } from '../../src/domain/time-zone.ts';
 import { adminClient, decodeEntities, fieldError } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createToken } from '../support/server-db.ts';
 import { createStaff, signIn } from '../support/staff.ts';
 
 let server: RunningServer;
@@ -26,9 +24,7 @@ async function call(method: string, route: string, token: string, body?: string)
 
 beforeAll(async () => {
   server = await startServer();
-  const db = openDatabase(server.databasePath, path.resolve('db/migrations'));
-  adminToken = createApiToken(db, SYSTEM_OWNER, { name: 'Ops', scopes: ['config:write', 'incidents:write'] }, Date.now()).token;
-  db.$client.close();
+  adminToken = createToken(server.databasePath, 'Ops', ['config:write', 'incidents:write']).token;
   const components = (await (await fetch(`${server.url}/api/v2/components.json`)).json()) as { components: { id: string; name: string }[] };
   const console = components.components.find((c) => c.name === 'Admin console')!.id;
   const res = await call('POST', '/api/admin/alert-sources', adminToken, JSON.stringify({ name: 'Uptime Kuma', slug: 'kuma', kind: 'uptime_kuma', rules: [{ label: 'monitor', value: 'Admin console', component_id: console, level: 'major_outage' }] }));

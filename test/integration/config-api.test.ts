@@ -1,28 +1,18 @@
 // Provisioning a site by script through the config endpoints (scope config:write), then the
 // managed-service provider's case on /uptime: 5% of the fee back when fewer than 98% of a
 // month's incidents got their first public update in time.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
 import type { Scope } from '../../src/server/api-tokens.ts';
-import { createApiToken } from '../../src/server/commands/api-tokens.ts';
-import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { decodeEntities } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createToken } from '../support/server-db.ts';
 
 const HOUR = 3_600_000;
 let server: RunningServer;
 let configToken: string;
 let incidentsToken: string;
 
-function makeToken(name: string, scopes: Scope[]): string {
-  const db = openDatabase(server.databasePath, path.resolve('db/migrations'));
-  try {
-    return createApiToken(db, SYSTEM_OWNER, { name, scopes }, Date.now()).token;
-  } finally {
-    db.$client.close();
-  }
-}
+const makeToken = (name: string, scopes: Scope[]) => createToken(server.databasePath, name, scopes).token;
 
 async function call(method: string, route: string, body?: unknown, token = configToken) {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}` };

@@ -9,24 +9,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { seedDemo } from '../../db/seed/demo.ts';
-import { createApiToken } from '../../src/server/commands/api-tokens.ts';
-import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { renderMarkdown } from '../../src/server/markdown.ts';
 import { corruptHeader, corruptTable } from '../support/corrupt-database.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createToken } from '../support/server-db.ts';
 import { createStaff } from '../support/staff.ts';
 
 const PASSWORD = 'lantern orchard pebble';
 const MIGRATIONS = path.resolve('db/migrations');
 
-function makeToken(databasePath: string): string {
-  const db = openDatabase(databasePath, MIGRATIONS);
-  try {
-    return createApiToken(db, SYSTEM_OWNER, { name: 'Pager bot', scopes: ['incidents:write'] }, Date.now()).token;
-  } finally {
-    db.$client.close();
-  }
-}
+const makeToken = (databasePath: string) => createToken(databasePath, 'Pager bot', ['incidents:write']).token;
 
 const openIncident = (server: RunningServer, token: string) =>
   fetch(`${server.url}/api/admin/incidents`, {

@@ -2,26 +2,15 @@
 // 500 (finding 7), every response carries the security headers (9), the calendar cannot be
 // injected through the site name (11), and spoofing characters stay out of what is published (12).
 import Database from 'better-sqlite3';
-import path from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
-import { createApiToken } from '../../src/server/commands/api-tokens.ts';
-import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createToken, withServerDb } from '../support/server-db.ts';
 
 let server: RunningServer;
 let token: string;
 
-function withDb<T>(body: (db: Database.Database) => T): T {
-  const db = new Database(server.databasePath);
-  db.pragma('busy_timeout = 5000');
-  try {
-    return body(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(body: (db: Database.Database) => T): T => withServerDb(server.databasePath, body);
 
 const get = (route: string, init: RequestInit = {}) => fetch(server.url + route, { redirect: 'manual', ...init });
 const post = (route: string, body: string) =>
@@ -30,12 +19,7 @@ const incidentCount = () => withDb((db) => (db.prepare('select count(*) as n fro
 
 beforeAll(async () => {
   server = await startServer();
-  const db = openDatabase(server.databasePath, path.resolve('db/migrations'));
-  try {
-    token = createApiToken(db, SYSTEM_OWNER, { name: 'Pager bot', scopes: ['incidents:write'] }, Date.now()).token;
-  } finally {
-    db.$client.close();
-  }
+  token = createToken(server.databasePath, 'Pager bot', ['incidents:write']).token;
 });
 afterAll(() => server?.stop());
 

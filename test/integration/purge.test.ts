@@ -4,11 +4,9 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
-import { createApiToken } from '../../src/server/commands/api-tokens.ts';
-import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { parseExposition, total } from '../support/prometheus-text.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createToken } from '../support/server-db.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 
 const PUBLIC_URL = 'https://status.example.test';
@@ -22,12 +20,7 @@ let component: string;
 beforeAll(async () => {
   receiver = await startReceiver();
   server = await startServer({ CANDOR_PURGE_URL: `${receiver.url}/purge`, CANDOR_PURGE_AUTHORIZATION: SECRET, CANDOR_PUBLIC_URL: PUBLIC_URL, CANDOR_METRICS: 'true' });
-  const db = openDatabase(server.databasePath, path.resolve('db/migrations'));
-  try {
-    token = createApiToken(db, SYSTEM_OWNER, { name: 'Purge test', scopes: ['incidents:write'] }, Date.now()).token;
-  } finally {
-    db.$client.close();
-  }
+  token = createToken(server.databasePath, 'Purge test', ['incidents:write']).token;
   const components = (await (await fetch(`${server.url}/api/v2/components.json`)).json()) as { components: { id: string; group: boolean }[] };
   component = components.components.find((c) => !c.group)!.id;
 });

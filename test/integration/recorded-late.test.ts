@@ -1,12 +1,9 @@
 // Recording after the fact over HTTP: the public page says when an update was recorded and what
 // time it is about; a past maintenance window says it was recorded after it began.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
-import { createApiToken } from '../../src/server/commands/api-tokens.ts';
-import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { decodeEntities } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createToken } from '../support/server-db.ts';
 
 const HOUR = 3_600_000;
 let server: RunningServer;
@@ -20,9 +17,7 @@ async function post(route: string, body: unknown) {
 
 beforeAll(async () => {
   server = await startServer();
-  const db = openDatabase(server.databasePath, path.resolve('db/migrations'));
-  token = createApiToken(db, SYSTEM_OWNER, { name: 'Back-office', scopes: ['incidents:write', 'maintenance:write'] }, Date.now()).token;
-  db.$client.close();
+  token = createToken(server.databasePath, 'Back-office', ['incidents:write', 'maintenance:write']).token;
   const components = (await (await fetch(`${server.url}/api/v2/components.json`)).json()) as { components: { id: string; name: string }[] };
   smtp = components.components.find((c) => c.name === 'SMTP relay')!.id;
 });

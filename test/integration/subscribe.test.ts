@@ -1,15 +1,12 @@
 // Subscribing over HTTP against the built server, the way a person without JavaScript does it:
 // the server's own delivery worker mails a real SMTP server in this process (smtp-server), the
 // test reads the links from what arrived (mailparser) and follows them.
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
 import type { Scope } from '../../src/server/api-tokens.ts';
-import { createApiToken } from '../../src/server/commands/api-tokens.ts';
-import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createToken } from '../support/server-db.ts';
 import { adminClient, decodeEntities } from '../support/admin-client.ts';
 import { createStaff, signIn } from '../support/staff.ts';
 
@@ -26,14 +23,7 @@ afterAll(async () => {
 });
 
 let tokens = 0;
-function makeToken(scopes: Scope[]): string {
-  const db = openDatabase(server.databasePath, path.resolve('db/migrations'));
-  try {
-    return createApiToken(db, SYSTEM_OWNER, { name: `test ${++tokens} ${scopes.join(' ')}`, scopes }, Date.now()).token;
-  } finally {
-    db.$client.close();
-  }
-}
+const makeToken = (scopes: Scope[]) => createToken(server.databasePath, `test ${++tokens} ${scopes.join(' ')}`, scopes).token;
 
 const count = (query: string, ...params: unknown[]) => {
   const db = new Database(server.databasePath, { readonly: true });

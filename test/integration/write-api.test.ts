@@ -6,10 +6,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import type { Scope } from '../../src/server/api-tokens.ts';
-import { createApiToken, revokeApiToken } from '../../src/server/commands/api-tokens.ts';
+import { revokeApiToken } from '../../src/server/commands/api-tokens.ts';
 import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { decodeEntities } from '../support/admin-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { createToken, withServerDb } from '../support/server-db.ts';
 import { createStaff, signIn } from '../support/staff.ts';
 
 const PASSWORD = 'lantern orchard pebble';
@@ -21,24 +22,9 @@ let readToken: string;
 let smtp: string;
 let inbound: string;
 
-function withDb<T>(body: (db: Database.Database) => T): T {
-  const db = new Database(server.databasePath);
-  db.pragma('busy_timeout = 5000');
-  try {
-    return body(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(body: (db: Database.Database) => T): T => withServerDb(server.databasePath, body);
 
-function makeToken(name: string, scopes: Scope[]): { token: string; publicId: string } {
-  const db = openDatabase(server.databasePath, path.resolve('db/migrations'));
-  try {
-    return createApiToken(db, SYSTEM_OWNER, { name, scopes }, Date.now());
-  } finally {
-    db.$client.close();
-  }
-}
+const makeToken = (name: string, scopes: Scope[]) => createToken(server.databasePath, name, scopes);
 
 const TABLES = ['incidents', 'incident_updates', 'impact_periods', 'impact_corrections', 'update_revisions', 'postmortems', 'maintenances', 'maintenance_updates', 'audit_log'];
 const counts = () =>

@@ -6,11 +6,10 @@ import { openIncident } from '../../../src/server/commands/open-incident.ts';
 import { postIncidentUpdate } from '../../../src/server/commands/post-incident-update.ts';
 import { scheduleMaintenance } from '../../../src/server/commands/schedule-maintenance.ts';
 import { startMaintenance } from '../../../src/server/commands/maintenance-progress.ts';
-import { OutboxStore } from '../../../src/server/notify/outbox.ts';
-import { createSenders } from '../../../src/server/notify/senders/index.ts';
 import { addSubscriber } from '../../../src/server/notify/subscriber-admin.ts';
-import { DeliveryWorker } from '../../../src/server/notify/worker.ts';
+import type { DeliveryWorker } from '../../../src/server/notify/worker.ts';
 import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
+import { testDeliveryWorker } from '../../support/delivery.ts';
 import { startReceiver, type Received, type Receiver } from '../../support/webhook-receiver.ts';
 
 const MINUTE = 60_000;
@@ -26,13 +25,7 @@ beforeEach(async () => {
   c = openCommandDb(start);
   clock = start;
   receiver = await startReceiver();
-  worker = new DeliveryWorker({
-    store: new OutboxStore(c.db.$client),
-    senders: createSenders({ smtpUrl: null, mailFrom: 'x@example.test', webhookAllowPrivate: true }, 2),
-    clock: () => clock,
-    random: () => 0.5,
-    log: () => undefined,
-  });
+  worker = testDeliveryWorker(c.db, () => clock);
 });
 afterEach(async () => {
   await receiver.close();

@@ -6,11 +6,10 @@ import { eq } from 'drizzle-orm';
 import * as s from '../../../db/schema.ts';
 import { openIncident } from '../../../src/server/commands/open-incident.ts';
 import { postIncidentUpdate } from '../../../src/server/commands/post-incident-update.ts';
-import { OutboxStore } from '../../../src/server/notify/outbox.ts';
-import { createSenders } from '../../../src/server/notify/senders/index.ts';
 import { confirmSubscription, requestEmailSubscription, unsubscribe } from '../../../src/server/notify/subscriptions.ts';
-import { DeliveryWorker } from '../../../src/server/notify/worker.ts';
+import type { DeliveryWorker } from '../../../src/server/notify/worker.ts';
 import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
+import { testDeliveryWorker } from '../../support/delivery.ts';
 import { startMailSink, type MailSink } from '../../support/mail-sink.ts';
 
 const MIN = 60_000;
@@ -25,13 +24,7 @@ beforeEach(async () => {
   c = openCommandDb(start);
   clock = start;
   sink = await startMailSink();
-  worker = new DeliveryWorker({
-    store: new OutboxStore(c.db.$client),
-    senders: createSenders({ smtpUrl: sink.url, mailFrom: 'Postwise Status <status@postwise.test>', webhookAllowPrivate: true }, 2),
-    clock: () => clock,
-    random: () => 0.5,
-    log: () => undefined,
-  });
+  worker = testDeliveryWorker(c.db, () => clock, { smtpUrl: sink.url, mailFrom: 'Postwise Status <status@postwise.test>' });
 });
 afterEach(async () => {
   await worker.stop();

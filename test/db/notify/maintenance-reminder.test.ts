@@ -5,10 +5,8 @@ import { sql } from 'drizzle-orm';
 import { scheduleMaintenance } from '../../../src/server/commands/schedule-maintenance.ts';
 import { startMaintenance } from '../../../src/server/commands/maintenance-progress.ts';
 import { addSubscriber } from '../../../src/server/notify/subscriber-admin.ts';
-import { OutboxStore } from '../../../src/server/notify/outbox.ts';
-import { createSenders } from '../../../src/server/notify/senders/index.ts';
-import { DeliveryWorker } from '../../../src/server/notify/worker.ts';
 import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
+import { testDeliveryWorker } from '../../support/delivery.ts';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver.ts';
 
 const MIN = 60_000;
@@ -29,12 +27,7 @@ afterEach(async () => {
 
 it('sends the reminder 60 minutes before the start, and not at all once the window has started', async () => {
   addSubscriber(c.db, EDITOR, { channel: 'discord', url: `${receiver.url}/discord` }, clock);
-  const worker = new DeliveryWorker({
-    store: new OutboxStore(c.db.$client),
-    senders: createSenders({ smtpUrl: null, mailFrom: 'x@example.test', webhookAllowPrivate: true }, 2),
-    clock: () => clock,
-    log: () => undefined,
-  });
+  const worker = testDeliveryWorker(c.db, () => clock);
   const titles = () => receiver.received.map((r) => (JSON.parse(r.body) as { content: string }).content);
   const schedule = (title: string, startsIn: number) =>
     scheduleMaintenance(

@@ -6,11 +6,9 @@ import { eq } from 'drizzle-orm';
 import * as s from '../../../db/schema.ts';
 import { openIncident } from '../../../src/server/commands/open-incident.ts';
 import { postIncidentUpdate } from '../../../src/server/commands/post-incident-update.ts';
-import { OutboxStore } from '../../../src/server/notify/outbox.ts';
-import { createSenders } from '../../../src/server/notify/senders/index.ts';
 import { addSubscriber } from '../../../src/server/notify/subscriber-admin.ts';
-import { DeliveryWorker } from '../../../src/server/notify/worker.ts';
 import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
+import { testDeliveryWorker } from '../../support/delivery.ts';
 import { startReceiver, type Received, type Receiver } from '../../support/webhook-receiver.ts';
 
 const HOUR = 3_600_000;
@@ -19,14 +17,7 @@ const start = Date.UTC(2026, 5, 10, 12, 0);
 let c: CommandDb;
 let receiver: Receiver;
 let clock: number;
-const workerFor = (allowPrivate: boolean) =>
-  new DeliveryWorker({
-    store: new OutboxStore(c.db.$client),
-    senders: createSenders({ smtpUrl: null, mailFrom: 'x@example.test', webhookAllowPrivate: allowPrivate }, 2),
-    clock: () => clock,
-    random: () => 0.5,
-    log: () => undefined,
-  });
+const workerFor = (allowPrivate: boolean) => testDeliveryWorker(c.db, () => clock, { webhookAllowPrivate: allowPrivate });
 
 beforeEach(async () => {
   c = openCommandDb(start);
