@@ -16,6 +16,7 @@ RUN sh scripts/image-build.sh site
 # --- runtime: what serving needs, owned by root, run as the unprivileged node user ---
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     HOST=0.0.0.0 \
     PORT=4321 \
     CANDOR_DB=/data/candor.db
@@ -34,4 +35,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["nod
 # The server itself is PID 1 (with its heap settings, so it does not re-execute itself): SIGTERM from
 # `docker stop` makes it answer the requests in flight, log "Candor stopped" and exit 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=256", "scripts/serve.ts"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "scripts/serve.ts"]

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { freePort } from '../scripts/free-port.ts';
-import { SERVER_NODE_FLAGS } from '../scripts/server-flags.mjs';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../scripts/server-flags.mjs';
 
 export interface Candor {
   url: string;
@@ -23,7 +23,7 @@ export async function startCandor(env: Record<string, string> = {}): Promise<Can
   const databasePath = env.CANDOR_DB ?? path.join(dir, 'candor.db');
   const port = await freePort();
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'scripts/serve.ts'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_DEMO: 'true', CANDOR_LOG_LEVEL: 'warn', ...env },
+    env: { ...SERVER_ENV, ...process.env, HOST: '127.0.0.1', PORT: String(port), CANDOR_DB: databasePath, CANDOR_DEMO: 'true', CANDOR_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -23,7 +23,7 @@ import { FAULT_HEADER, noteReadFault } from '../src/server/read-faults.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
 import { startDeliveryWorker } from '../src/server/notify/start-worker.ts';
 import { describeStartup, PREPARED_DAMAGED, readyStartup } from './database-ready.ts';
-import { hasServerFlags, SERVER_NODE_FLAGS } from './server-flags.mjs';
+import { hasServerFlags, SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -33,7 +33,7 @@ process.chdir(root);
 if (!hasServerFlags()) {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: process.env,
+    env: { ...SERVER_ENV, ...process.env },
   });
   // A signal may reach both processes (a terminal's Ctrl-C, systemd's control group): pass it on once.
   let passedOn = false;
@@ -115,7 +115,11 @@ const cache = new ObservedCache({
   },
   version: currentVersion,
   tickMs: tickMs === 0 ? 1 : tickMs,
-  maxBytes: 64 * 1024 * 1024,
+  // Bytes and entries both bounded, least recently used first. 24 MB holds the pages most readers
+  // ask for (the home page, recent incidents, feeds, API) many times over; 64 MB cost about 60 MB
+  // of resident memory more when a crawl and cache-busting filled it (npm run bench:memory).
+  maxBytes: 24 * 1024 * 1024,
+  maxEntries: 5000,
 });
 const server = createFrontServer({
   handler,

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { needsBuild, root } from './build-if-stale.mjs';
-import { SERVER_NODE_FLAGS } from './server-flags.mjs';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
 process.chdir(root);
 const dist = path.join(root, 'dist');
@@ -49,5 +49,5 @@ if (needsBuild(dist)) {
 }
 // Serve the build just made, whatever CANDOR_OUT_DIR a test or bench set for its own builds; with the
 // server's heap settings given here, serve.ts runs in this child instead of starting another.
-const served = await run([...SERVER_NODE_FLAGS, path.join(root, 'scripts/serve.ts')], { ...process.env, CANDOR_OUT_DIR: dist });
+const served = await run([...SERVER_NODE_FLAGS, path.join(root, 'scripts/serve.ts')], { ...SERVER_ENV, ...process.env, CANDOR_OUT_DIR: dist });
 process.exit(served.code ?? (stopping ? 0 : 1));

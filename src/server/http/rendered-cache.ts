@@ -97,6 +97,9 @@ export async function compress(body: Buffer, encoding: 'gzip' | 'br'): Promise<B
             [zlib.constants.BROTLI_PARAM_QUALITY]: 6,
             [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
             [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+            // A window no larger than the body compresses it the same, and spares the encoder's
+            // 4 MB default ring buffer per call (memory the allocator keeps once touched).
+            [zlib.constants.BROTLI_PARAM_LGWIN]: Math.max(zlib.constants.BROTLI_MIN_WINDOW_BITS, Math.min(zlib.constants.BROTLI_MAX_WINDOW_BITS, Math.ceil(Math.log2(body.length + 1)))),
           },
         });
   return packed.length < body.length ? packed : null;
