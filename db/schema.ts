@@ -355,6 +355,18 @@ export const signInAttempts = sqliteTable(
   (t) => [index('sign_in_attempts_key_at').on(t.key, t.at)],
 );
 
+/**
+ * What each write changed, as the public pages it can affect: `incident:<publicId>`,
+ * `maintenance:<publicId>`, `component:<slug>`, or `*` (names, groups, policies, settings: every
+ * page). Written by triggers (migration 0009), so no command can forget a row; the response cache
+ * reads the rows since the version it last saw and re-renders only the pages they touch
+ * (src/server/http/change-feed.ts). runCommand keeps the newest rows only.
+ */
+export const pageChanges = sqliteTable('page_changes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  scope: text('scope').notNull(),
+});
+
 export const auditLog = sqliteTable(
   'audit_log',
   {

@@ -11,12 +11,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { markDatabase } from '../db/earlier-database.ts';
-import type Database from 'better-sqlite3';
 import { openReadOnlyConnection } from '../db/read-only.ts';
 import { getConfig } from '../src/config.ts';
 import { limitConnections } from '../src/server/http/connection-limits.ts';
 import { createFrontServer, loadAssets, type NodeHandler } from '../src/server/http/front-server.ts';
-import { POLL_MS, RenderedCache, type ReadOptions } from '../src/server/http/rendered-cache.ts';
+import { POLL_MS, RenderedCache, type Observed, type ReadOptions } from '../src/server/http/rendered-cache.ts';
+import { changeFeed } from '../src/server/http/change-feed.ts';
 import { RenderPool } from '../src/server/http/render-pool.ts';
 import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { FAULT_HEADER, noteReadFault } from '../src/server/read-faults.ts';
@@ -81,17 +81,17 @@ if (ready) {
 // Prepared on first use: on a damaged file even preparing may fail, and then every read answers the
 // last good bytes or 503 (RenderedCache.get) instead of Candor not starting.
 const versionDb = openReadOnlyConnection(config.databasePath);
-let versionQuery: Database.Statement<[], number> | undefined;
+// With it, what each write touched: only those pages render again (change-feed.ts).
+const changes = changeFeed(versionDb);
 
 const { handler } = (await import(pathToFileURL(path.join(outDir, 'server/entry.mjs')).href)) as { handler: NodeHandler };
 // The data version the cache keys on. With the cache off (tick 0), or without the settings row
 // that writes bump (prepareDatabase creates it), there is none to trust: each call then returns a
 // number never seen before, so nothing is reused.
 let untrusted = 0;
-function currentVersion(): number {
-  versionQuery ??= versionDb.prepare<[], number>('select data_version from site_settings where id = 1').pluck();
-  const version = tickMs === 0 ? undefined : (versionQuery.get() as number | undefined);
-  return version ?? --untrusted;
+function currentVersion(): Observed {
+  const observed = tickMs === 0 ? undefined : changes();
+  return observed ?? { version: --untrusted, changed: null };
 }
 
 const telemetry = createTelemetry(config);

@@ -11,6 +11,7 @@ import { updateComponent } from '../../src/server/commands/components.ts';
 import { postMaintenanceUpdate, startMaintenance } from '../../src/server/commands/maintenance-progress.ts';
 import { updateSiteSettings } from '../../src/server/commands/settings.ts';
 import { adminClient, type AdminClient } from '../support/admin-client.ts';
+import { parseExposition } from '../support/prometheus-text.ts';
 import { EDITOR, OWNER } from '../support/command-db.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';
@@ -42,7 +43,7 @@ const row = <T>(sql: string, ...params: unknown[]) => db.$client.prepare(sql).ge
 
 beforeAll(async () => {
   // A long tick: in this file only writes may change a response, never the clock.
-  server = await startServer({ CANDOR_CACHE_TICK_MS: '600000' });
+  server = await startServer({ CANDOR_CACHE_TICK_MS: '600000', CANDOR_METRICS: 'true' });
   db = openDatabase(server.databasePath, path.resolve('db/migrations'));
   await createStaff(server.databasePath, { email: 'editor@example.test', password: PASSWORD, role: 'editor' });
   editor = adminClient(server.url, await signIn(server.url, 'editor@example.test', PASSWORD));
@@ -120,6 +121,31 @@ describe('the rendered-bytes cache', () => {
       expect(after.get(p)!.etag, p).not.toBe(before.get(p)!.etag);
     }
     for (const p of unaffected) expect(after.get(p)!.etag, p).toBe(before.get(p)!.etag);
+  });
+
+  it('renders again only the pages an update touched, and keeps how it knows to itself', async () => {
+    const renders = async () =>
+      parseExposition(await (await fetch(`${server.url}/metrics`)).text()).samples.find((x) => x.name === 'candor_cache_renders_total')!.value;
+    const elsewhere = row<{ slug: string }>(
+      `select slug from components where id not in (select p.component_id from impact_periods p join incidents i on i.id = p.incident_id where i.public_id = ?) order by position limit 1`,
+      ongoing,
+    ).slug;
+    const touched = [`/incidents/${ongoing}`, `/api/incidents/${ongoing}.json`, '/'];
+    const untouchedPages = [`/incidents/${untouched}`, `/api/incidents/${untouched}.json`, `/components/${elsewhere}`, `/components/${elsewhere}.rss`, `/components/${elsewhere}/badge.svg`];
+    const before = await readAll([...touched, ...untouchedPages]);
+    const start = await renders();
+    const posted = await editor.post(`/admin/incidents/${ongoing}`, { status: 'identified', message: 'Scoped check: only this incident changed.' });
+    expect(posted.status).toBe(303);
+    const after = await readAll([...touched, ...untouchedPages]);
+    for (const p of touched) expect(after.get(p)!.text, p).toContain('only this incident changed');
+    for (const p of untouchedPages) expect(after.get(p)!.etag, p).toBe(before.get(p)!.etag);
+    // The incident's page, its JSON and the home page rendered again; nothing else did.
+    expect((await renders()) - start).toBe(touched.length);
+    for (const p of [...touched, ...untouchedPages]) {
+      const res = await fetch(server.url + p);
+      expect(res.headers.has('x-candor-depends'), p).toBe(false);
+      await res.arrayBuffer();
+    }
   });
 
   it('shows a component renamed by another process on the next request', async () => {

@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { answer, etagFor, isShareable, negotiate, notModified, POLL_MS, RenderedCache, STALE_MS, toEntry, type Entry, type Rendered } from '../../src/server/http/rendered-cache.ts';
+import { answer, DEPENDS_HEADER, etagFor, isShareable, negotiate, notModified, POLL_MS, RenderedCache, STALE_MS, toEntry, type Entry, type Rendered } from '../../src/server/http/rendered-cache.ts';
 
 const PUBLIC = 'public, max-age=30';
 const page = (text: string, headers: Record<string, string> = {}): Rendered => ({
@@ -325,5 +325,85 @@ describe('freshness after a write', () => {
     expect(seen.length).toBe(10);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(seen.at(-1)).toBe(state.version);
+  });
+});
+
+describe('only what a write touched renders again', () => {
+  /** Pages that say what they show (as DEPENDS_HEADER), over versions and changes the test controls. */
+  function scoped() {
+    const state = { version: 1, changed: [] as string[] | null, renders: [] as string[] };
+    const deps: Record<string, string | undefined> = { '/incidents/a': 'incident:a', '/incidents/b': 'incident:b', '/components/mail': 'component:mail', '/': undefined };
+    const cache = new RenderedCache({
+      render: async (url) => {
+        state.renders.push(url);
+        const said = deps[url];
+        return page(big(`${url} at ${state.version}`), said === undefined ? {} : { [DEPENDS_HEADER]: said });
+      },
+      version: () => {
+        const seen = { version: state.version, changed: state.changed };
+        state.changed = [];
+        return seen;
+      },
+      now: () => 0,
+      tickMs: 60_000,
+      maxBytes: 1_000_000,
+    });
+    const write = (changed: string[] | null) => {
+      state.version++;
+      state.changed = changed;
+      cache.observe();
+    };
+    const readAll = () => Promise.all(Object.keys(deps).map((url) => cache.get(url)));
+    return { cache, state, write, readAll };
+  }
+
+  it('re-renders the written incident, its components and pages that show everything, not the others', async () => {
+    const { state, write, readAll } = scoped();
+    await readAll();
+    state.renders.length = 0;
+    write(['incident:a', 'component:mail']);
+    const after = await readAll();
+    expect(state.renders.sort()).toEqual(['/', '/components/mail', '/incidents/a']);
+    // The untouched page is answered as the current version, its bytes (and so its ETag) unchanged.
+    expect(after[1]!.version).toBe(2);
+    expect(after[1]!.body.toString()).toContain('/incidents/b at 1');
+    // The page said what it shows to the cache only: no reader ever sees the header.
+    expect(after[1]!.headers[DEPENDS_HEADER]).toBeUndefined();
+    expect(after.every((e) => e.deps === null || !('x-candor-depends' in e.headers))).toBe(true);
+  });
+
+  it('carries a page forward over many untouched writes, and stops at the first that touches it', async () => {
+    const { state, write, readAll } = scoped();
+    await readAll();
+    for (let i = 0; i < 5; i++) write(['incident:a']);
+    write(['incident:b']);
+    write(['incident:a']);
+    state.renders.length = 0;
+    await readAll();
+    expect(state.renders.sort()).toEqual(['/', '/incidents/a', '/incidents/b']);
+  });
+
+  it('renders everything again after a change to everything (*) or changes it cannot tell (null)', async () => {
+    for (const changed of [['*'], null]) {
+      const { state, write, readAll } = scoped();
+      await readAll();
+      state.renders.length = 0;
+      write(changed);
+      await readAll();
+      expect(state.renders.sort()).toEqual(['/', '/components/mail', '/incidents/a', '/incidents/b']);
+    }
+  });
+
+  it('keeps a render that finished after an unrelated write as current', async () => {
+    const { cache, state, write } = scoped();
+    const pending = cache.get('/incidents/b');
+    write(['incident:a']);
+    const entry = await pending;
+    // Rendered from version 1's data; the write since touched another incident: current at 2.
+    expect(entry.body.toString()).toContain('/incidents/b at 1');
+    expect(entry.version).toBe(2);
+    state.renders.length = 0;
+    expect((await cache.get('/incidents/b')).body.toString()).toContain('/incidents/b at 1');
+    expect(state.renders).toEqual([]);
   });
 });

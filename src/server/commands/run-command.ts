@@ -8,6 +8,9 @@ import { purgeAfterWrite } from '../ops/purge.ts';
 import { guardWrite } from '../storage-faults.ts';
 import type { Actor, Tx } from '../actor.ts';
 
+/** Rows of page_changes kept: far more than the writes of the seconds between two cache polls. */
+export const PAGE_CHANGES_KEPT = 5000;
+
 export interface AuditEntry {
   action: string;
   entityType: string;
@@ -88,6 +91,9 @@ function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandConte
       .set(touchesPublicSite ? { dataVersion: sql`${s.siteSettings.dataVersion} + 1`, updatedAt: now } : { dataVersion: sql`${s.siteSettings.dataVersion} + 1` })
       .where(eq(s.siteSettings.id, 1))
       .run();
+    // The response cache reads page_changes since the version it last saw; it never needs more
+    // than a few seconds of writes, and a gap makes it re-render everything (change-feed.ts).
+    tx.run(sql`delete from ${s.pageChanges} where ${s.pageChanges.id} <= (select max(${s.pageChanges.id}) from ${s.pageChanges}) - ${PAGE_CHANGES_KEPT}`);
     if (touchesPublicSite) purgeAfterWrite(tx, touched, now);
     return result;
   }, { behavior: 'immediate' });

@@ -16,7 +16,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { answer, toEntry, variantOf, type Answer, type Entry, type Rendered, type RenderedCache } from './rendered-cache.ts';
+import { answer, CACHE_RENDER_HEADER, toEntry, variantOf, type Answer, type Entry, type Rendered, type RenderedCache } from './rendered-cache.ts';
 import { strongEtag } from './etag.ts';
 import { READER_MESSAGE, READER_TITLE, unavailableHtml } from './unavailable-page.ts';
 
@@ -134,7 +134,7 @@ class CaptureResponse extends EventEmitter {
 }
 
 /** What a cached render is allowed to see of the request: no cookies, credentials or validators. */
-const RENDER_HEADERS = { host: 'localhost', accept: '*/*' };
+const RENDER_HEADERS = { host: 'localhost', accept: '*/*', [CACHE_RENDER_HEADER]: '1' };
 
 /** Renders a URL through the Astro handler as an anonymous GET and returns the bytes. */
 export function renderThrough(handler: NodeHandler, url: string): Promise<Rendered> {

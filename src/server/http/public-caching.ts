@@ -9,6 +9,7 @@ import { getDb } from '../db.ts';
 import { loadLastChangeAt } from '../last-change.ts';
 import { allowsAnyOrigin, CACHE_CONTROL, CDN_CACHE_CONTROL, routeClassOf, UNCACHEABLE } from './cache-policy.ts';
 import { ifNoneMatchHits, strongEtag } from './etag.ts';
+import { CACHE_RENDER_HEADER, DEPENDS_HEADER } from './rendered-cache.ts';
 
 // Astro keeps cookies set during rendering on the response object itself.
 const ASTRO_COOKIES = Symbol.for('astro.cookies');
@@ -40,6 +41,9 @@ export const publicCaching: MiddlewareHandler = async (context, next) => {
   const edge = CDN_CACHE_CONTROL[routeClass];
   if (edge) headers.set('CDN-Cache-Control', edge);
   headers.set('Last-Modified', new Date(loadLastChangeAt(getDb())).toUTCString());
+  // Only for the response cache's own renders (it takes the header off): what this page shows.
+  const deps = context.locals.dependsOn;
+  if (deps !== undefined && context.request.headers.has(CACHE_RENDER_HEADER)) headers.set(DEPENDS_HEADER, deps.join(' '));
   for (const [name, value] of Object.entries(cors)) headers.set(name, value);
 
   if (ifNoneMatchHits(context.request.headers.get('If-None-Match'), etag)) {

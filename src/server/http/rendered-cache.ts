@@ -23,6 +23,13 @@
 // Concurrent renders of the same URL and version are one render (coalesced), and a write makes a
 // page render again only when someone asks for it.
 //
+// Only the pages a write can change render again. A page may say what it shows (DEPENDS_HEADER:
+// `incident:<id>`, `component:<slug>`…, set through `dependsOn` in page code); observe() learns
+// which of those the writes since its last look touched (change-feed.ts), and an entry none of them
+// touched is carried forward to the new version unchanged: its bytes are that version's page too.
+// A page that says nothing, a write that touches `*` (names, groups, policies, settings), or
+// changes that cannot be told for sure make every page render again, as before.
+//
 // Serve stale, fail honest: when the database cannot be read (the version query throws, a render
 // fails, or a page answers 5xx: storage-fault-response.ts turns an unreadable database into 503),
 // readers get the last good bytes of that URL instead, marked (staleOf): HTML pages get a short
@@ -43,10 +50,21 @@ export interface Rendered {
   body: Buffer;
 }
 
+/**
+ * Set on a cache render's response by the pages that say what they show (space-separated scopes);
+ * the cache takes it off, so no reader ever sees it.
+ */
+export const DEPENDS_HEADER = 'x-candor-depends';
+/** Marks the request of a cache render (front-server.ts renderThrough): only then is DEPENDS_HEADER set. */
+export const CACHE_RENDER_HEADER = 'x-candor-cache-render';
+
 export interface Entry extends Rendered {
   /** Whether the response may be kept and shared (public, 2xx, no cookie). */
   shareable: boolean;
+  /** The data version these bytes are the page at (moved forward past writes that did not touch it). */
   version: number;
+  /** The scopes the page shows (DEPENDS_HEADER); null: it may show anything, every write touches it. */
+  deps: readonly string[] | null;
   renderedAt: number;
   etag: string | null;
   /** Worth compressing (shareable text of some size). */
@@ -117,8 +135,13 @@ export function variantOf(entry: Entry, encoding: 'gzip' | 'br'): Promise<Buffer
 
 export function toEntry(rendered: Rendered, version: number, renderedAt: number): Entry {
   const shareable = isShareable(rendered);
+  const said = header(rendered, DEPENDS_HEADER);
+  const headers = { ...rendered.headers };
+  delete headers[DEPENDS_HEADER];
   return {
     ...rendered,
+    headers,
+    deps: said === undefined ? null : said.split(' ').filter(Boolean),
     shareable,
     compressible: shareable && isCompressible(rendered),
     variants: {},
@@ -212,11 +235,18 @@ export function staleOf(entry: Entry): Entry {
   return toEntry({ status: entry.status, headers, body }, entry.version, entry.renderedAt);
 }
 
+/** One look at the database: its data version, and what the writes since the previous look touched. */
+export interface Observed {
+  version: number;
+  /** Scopes written since the previous look (db/schema.ts pageChanges); null when unknown: everything. */
+  changed: readonly string[] | null;
+}
+
 export interface CacheOptions {
   /** Renders the URL afresh (GET, no conditional headers, no cookies). */
   render: (url: string) => Promise<Rendered>;
-  /** The current data version (cheap: read on every request). */
-  version: () => number;
+  /** The current data version (cheap: read on every request), with what changed when it can tell. */
+  version: () => number | Observed;
   /** How long time-dependent text may stand before a re-render, in ms. */
   tickMs: number;
   /** Upper bounds on the bytes kept (all variants) and on entries; least recently used go first. */
@@ -267,6 +297,8 @@ export class RenderedCache {
   readonly stats: CacheStats = { hits: 0, fallbacks: 0, misses: 0, refreshes: 0, stale: 0, entries: 0, bytes: 0 };
   /** Data versions as this process first saw them, oldest first. */
   #seen: { version: number; at: number }[] = [];
+  /** Between consecutive versions seen: the scopes written (null: anything), oldest first. */
+  #steps: { from: number; to: number; changed: ReadonlySet<string> | null }[] = [];
 
   constructor(options: CacheOptions) {
     this.#options = options;
@@ -279,12 +311,36 @@ export class RenderedCache {
    * reads (rule 2 counts from the write, not from the next read).
    */
   observe(): number {
-    const version = this.#options.version();
-    if (version !== this.#seen.at(-1)?.version) {
+    const seen = this.#options.version();
+    const { version, changed } = typeof seen === 'number' ? { version: seen, changed: null } : seen;
+    const previous = this.#seen.at(-1)?.version;
+    if (version !== previous) {
       this.#seen.push({ version, at: this.#now() });
       if (this.#seen.length > SEEN_VERSIONS) this.#seen.shift();
+      if (previous !== undefined) {
+        const step = { from: previous, to: version, changed: changed === null || changed.includes('*') ? null : new Set(changed) };
+        this.#steps.push(step);
+        if (this.#steps.length > SEEN_VERSIONS) this.#steps.shift();
+        if (step.changed !== null) for (const entry of this.#entries.values()) this.#carryForward(entry);
+      }
     }
     return version;
+  }
+
+  /**
+   * Moves an entry's version past every later write that touched none of what it shows, so it is
+   * answered as current instead of rendered again. Stops at the first write that touched it (or
+   * could have): from there on it is out of date as before.
+   */
+  #carryForward(entry: Entry): void {
+    const deps = entry.deps;
+    if (deps === null) return;
+    for (const step of this.#steps) {
+      if (step.from !== entry.version) continue;
+      const changed = step.changed;
+      if (changed === null || deps.some((d) => changed.has(d))) return;
+      entry.version = step.to;
+    }
   }
 
   /**
@@ -388,6 +444,8 @@ export class RenderedCache {
   }
 
   #store(url: string, entry: Entry): void {
+    // Rendered at a version since passed by writes that did not touch it: it is current.
+    this.#carryForward(entry);
     const current = this.#entries.get(url);
     // A slower render of an older version must not replace a newer one.
     if (current && current.version > entry.version) return;

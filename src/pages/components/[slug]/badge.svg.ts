@@ -3,8 +3,10 @@ import { getComponentBadge, renderUnknownBadge } from '../../../server/badge.ts'
 import { getDb } from '../../../server/db.ts';
 import { NotFound } from '../../../server/errors.ts';
 import { respond } from '../../../server/http/respond.ts';
+import { componentScope, dependsOn } from '../../../server/http/page-scopes.ts';
 
-export const GET: APIRoute = ({ params }) => {
+export const GET: APIRoute = ({ params, locals }) => {
+  dependsOn(locals, [componentScope(params.slug ?? '')]);
   try {
     return respond(getComponentBadge(getDb(), params.slug ?? '', Date.now()), 'svg');
   } catch (error) {
