@@ -259,9 +259,15 @@ export function outDirOf(root: string): string {
 
 let cached: Config | undefined;
 
+/** The configuration, read from process.env once, at first use. */
 export function getConfig(): Config {
-  if (cached) return cached;
-  const env = readEnvironment(process.env);
+  cached ??= configFrom(process.env);
+  return cached;
+}
+
+/** The configuration these variables give; throws an Error whose message names the first bad one. */
+export function configFrom(variables: Record<string, string | undefined>): Config {
+  const env = readEnvironment(variables);
   const root = env.CANDOR_ROOT ?? process.cwd();
   const production = env.NODE_ENV === 'production';
   const demo = env.CANDOR_DEMO ?? !production;
@@ -269,7 +275,7 @@ export function getConfig(): Config {
     throw new Error('CANDOR_DEMO=true is refused with NODE_ENV=production: the demo would publish a fictional company on your status page');
   }
   const trust = env.CANDOR_TRUST_PROXY ?? null;
-  cached = {
+  return {
     databasePath: path.resolve(root, env.CANDOR_DB ?? 'data/candor.db'),
     production,
     seedDemoWhenEmpty: demo,
@@ -299,5 +305,4 @@ export function getConfig(): Config {
     webhookAllowPrivate: env.CANDOR_WEBHOOK_ALLOW_PRIVATE ?? false,
     passwordHashCost: env.CANDOR_PASSWORD_HASH_COST === 'test' && !production ? 'test' : 'standard',
   };
-  return cached;
 }

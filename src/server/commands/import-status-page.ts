@@ -12,7 +12,7 @@ import { and, eq } from 'drizzle-orm';
 import * as s from '../../../db/schema.ts';
 import { newPublicId } from '../../../db/ids.ts';
 import type { Db } from '../../../db/client.ts';
-import type { ComponentStatus, IncidentImpact, IncidentStatus, MaintenanceStatus } from '../../domain/status.ts';
+import { MAINTENANCE_STATUSES, type ComponentStatus, type IncidentImpact, type IncidentStatus, type MaintenanceStatus } from '../../domain/status.ts';
 import type { ImportedIncident, ImportedMaintenance, ImportedUpdate, StatusPageDocuments } from '../import/status-page-documents.ts';
 import { requireRole } from '../auth/staff.ts';
 import type { Authority } from './authority.ts';
@@ -33,7 +33,6 @@ export interface ImportCounts {
 }
 
 const INCIDENT_STATUSES: readonly IncidentStatus[] = ['investigating', 'identified', 'monitoring', 'resolved'];
-const MAINTENANCE_STATUSES: readonly MaintenanceStatus[] = ['scheduled', 'in_progress', 'verifying', 'completed', 'cancelled'];
 const LEVEL_OF_IMPACT: Record<IncidentImpact, IncidentLevel | null> = { none: null, minor: 'degraded_performance', major: 'partial_outage', critical: 'major_outage' };
 const INCIDENT_LEVELS: readonly string[] = ['degraded_performance', 'partial_outage', 'major_outage'];
 
@@ -282,7 +281,7 @@ function importMaintenance(tx: Tx, records: Records, source: string, m: Imported
   const createdAt = ms(m.created_at) ?? now;
   const scheduledStart = ms(m.scheduled_for) ?? createdAt;
   const scheduledEnd = Math.max(ms(m.scheduled_until) ?? scheduledStart, scheduledStart + 1);
-  const status: MaintenanceStatus = MAINTENANCE_STATUSES.includes(m.status as MaintenanceStatus) ? (m.status as MaintenanceStatus) : 'completed';
+  const status: MaintenanceStatus = (MAINTENANCE_STATUSES as readonly string[]).includes(m.status) ? (m.status as MaintenanceStatus) : 'completed';
   const updates = chronological(m.incident_updates);
   const firstAt = (wanted: string) => {
     const u = updates.find((x) => x.status === wanted);
@@ -325,7 +324,7 @@ function importMaintenance(tx: Tx, records: Records, source: string, m: Imported
   }
   for (const u of m.incident_updates) {
     const displayAt = ms(u.display_at) ?? ms(u.created_at) ?? now;
-    const updateStatus: MaintenanceStatus = MAINTENANCE_STATUSES.includes(u.status as MaintenanceStatus) ? (u.status as MaintenanceStatus) : status;
+    const updateStatus: MaintenanceStatus = (MAINTENANCE_STATUSES as readonly string[]).includes(u.status) ? (u.status as MaintenanceStatus) : status;
     const body = renderBody(u.body.trim() === '' ? '(No text.)' : u.body);
     const existing = records.find('maintenance_update', u.id);
     if (existing !== null) {
