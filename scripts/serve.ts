@@ -105,7 +105,7 @@ class ObservedCache extends RenderedCache {
   }
 }
 // Public pages render on a worker thread, never on this one, which only answers (render-pool.ts).
-const renderPool = new RenderPool({ entry: path.join(outDir, 'server/entry.mjs') });
+const renderPool = new RenderPool({ entry: path.join(outDir, 'server/entry.mjs'), stamp: () => cache.observe() });
 const cache = new ObservedCache({
   render: async (url) => {
     const rendered = await telemetry.timeRender(() => renderPool.render(url));

@@ -207,12 +207,28 @@ describe('RenderedCache', () => {
  * version it was started at.
  */
 function manual() {
-  const state = { version: 1, now: 0 };
+  const state = { version: 1, now: 0, renders: 0 };
   const pending: { url: string; version: number; finish: () => void }[] = [];
+  /** As RenderPool does: the version when a worker took the job, if it waited in the queue. */
+  let stamp: number | undefined;
+  const stampNext = (version: number) => {
+    stamp = version;
+  };
   const cache = new RenderedCache({
     render: (url) => {
-      const version = state.version;
-      return new Promise<Rendered>((resolve) => pending.push({ url, version, finish: () => resolve(page(big(`version ${version}`))) }));
+      state.renders++;
+      const asked = state.version;
+      return new Promise<Rendered>((resolve) =>
+        pending.push({
+          url,
+          version: asked,
+          finish: () => {
+            const version = stamp ?? asked;
+            stamp = undefined;
+            resolve({ ...page(big(`version ${version}`)), version: version === asked ? undefined : version });
+          },
+        }),
+      );
     },
     version: () => state.version,
     now: () => state.now,
@@ -225,7 +241,7 @@ function manual() {
     await new Promise((r) => setTimeout(r, 0));
   };
   const shown = (entry: Entry) => Number(/version (\d+)/.exec(entry.body.toString())![1]);
-  return { cache, state, pending, finishAll, shown };
+  return { cache, state, pending, finishAll, shown, stampNext };
 }
 
 describe('freshness after a write', () => {
@@ -290,14 +306,35 @@ describe('freshness after a write', () => {
       state.version = v;
       state.now = (v - 2) * (STALE_MS / 5); // a write every fifth of the window; renders never finish
       cache.observe();
-      waiting.push(cache.get('/')); // the first reader of each version waits for its render
+      // The first reader after version 2 waits for its render; while that runs, readers of later
+      // versions get the previous bytes within the window instead of queueing more renders.
+      waiting.push(cache.get('/'));
     }
     expect(shown(await cache.get('/'))).toBe(1); // within the window of version 2
     state.now = STALE_MS; // one full window after version 2 was first seen
     const read = cache.get('/');
     await finishAll();
     expect(shown(await read)).toBe(6);
-    expect((await Promise.all(waiting)).map(shown)).toEqual([2, 3, 4, 5, 6]);
+    expect((await Promise.all(waiting)).map(shown)).toEqual([2, 1, 1, 1, 1]);
+  });
+
+  it('coalesces renders across writes: a render stamped when it began counts as that version', async () => {
+    const { cache, state, finishAll, shown, stampNext } = manual();
+    const first = cache.get('/');
+    await finishAll();
+    await first;
+    state.version = 2;
+    cache.observe();
+    const waiting = cache.get('/');
+    // Writes land while the render waits for a worker; it starts after version 4 was seen.
+    state.version = 4;
+    cache.observe();
+    stampNext(4);
+    await finishAll();
+    expect(shown(await waiting)).toBe(4);
+    const before = state.renders;
+    expect(shown(await cache.get('/'))).toBe(4); // current: no render for version 4
+    expect(state.renders).toBe(before);
   });
 
   it('rule 3: nobody sees an older page after a newer one, whatever order renders finish in', async () => {

@@ -16,6 +16,8 @@ interface Waiter {
 class Job {
   readonly url: string;
   readonly waiters: Waiter[] = [];
+  /** The data version when a worker took the job: its render reads data at least that new. */
+  version: number | undefined;
   constructor(url: string) {
     this.url = url;
   }
@@ -47,10 +49,16 @@ export interface RenderPoolOptions {
    * resident than 8 MB under the crawl of npm run bench:memory, for no measurable gain.
    */
   maxYoungGenerationSizeMb?: number;
+  /**
+   * The current data version, read as a worker takes a job. Readers who asked for a page at older
+   * versions while it waited in the queue then share a render that counts as current (coalescing
+   * across writes: RenderedCache keeps the newer of the two versions).
+   */
+  stamp?: () => number;
 }
 
 export class RenderPool {
-  readonly #options: Required<RenderPoolOptions>;
+  readonly #options: Required<Omit<RenderPoolOptions, 'stamp'>> & Pick<RenderPoolOptions, 'stamp'>;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
   /** Queued jobs (not yet started) by URL. */
@@ -109,7 +117,7 @@ export class RenderPool {
       const job = slot.job;
       slot.job = null;
       if (job) {
-        if (message.ok) job.resolve({ status: message.status, headers: message.headers, body: Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength) });
+        if (message.ok) job.resolve({ status: message.status, headers: message.headers, body: Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength), version: job.version });
         else job.reject(new Error(message.message));
       }
       this.#next();
@@ -135,6 +143,11 @@ export class RenderPool {
       const job = this.#queue.shift()!;
       this.#queued.delete(job.url);
       slot.job = job;
+      try {
+        job.version = this.#options.stamp?.();
+      } catch {
+        // The version cannot be read: the render keeps the version it was asked for.
+      }
       slot.worker.postMessage(job.url);
     }
   }

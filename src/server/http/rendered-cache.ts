@@ -48,6 +48,8 @@ export interface Rendered {
   status: number;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** The data version when the render began, when known (RenderPool's stamp): at least the one asked for. */
+  version?: number | undefined;
 }
 
 /**
@@ -291,6 +293,8 @@ export class RenderedCache {
   /** Insertion order doubles as recency: a hit re-inserts its key. */
   readonly #entries = new Map<string, Entry>();
   readonly #inflight = new Map<string, Promise<Entry>>();
+  /** Renders under way per URL, whatever version they were asked at. */
+  readonly #rendering = new Map<string, number>();
   /** Per stored entry: when its URL last failed to render, and its marked stale form. */
   readonly #failures = new WeakMap<Entry, { at: number; stale?: Entry }>();
   #bytes = 0;
@@ -367,7 +371,8 @@ export class RenderedCache {
     const age = entry ? now - entry.renderedAt : Infinity;
     // Beyond two ticks (a quiet page nobody read for a while) the old text could mislead: render.
     const recent = age < 2 * this.#options.tickMs;
-    if (entry && entry.version === version && recent) {
+    // An entry may be newer than the version this look saw: a render stamped when it began.
+    if (entry && entry.version >= version && recent) {
       this.#touch(url, entry);
       this.stats.hits++;
       if (age >= this.#options.tickMs) {
@@ -377,10 +382,12 @@ export class RenderedCache {
       }
       return entry;
     }
-    // Written since, and another reader already waits for the new page: the previous bytes, for a
-    // moment, to anyone but the writer, rather than queueing behind the render. A reader who finds
+    // Written since, and another reader already waits for a newer page (a render of this URL is under
+    // way, started at this version or before it: under a stream of writes the next one is coalesced
+    // with it, see RenderPool's stamp): the previous bytes, for a moment, to anyone but the writer,
+    // rather than queueing behind the render. A reader who finds
     // no render under way starts one and waits, so one reading alone always sees the write.
-    if (entry && recent && !read.fresh && entry.version < version && this.#inflight.has(`${version} ${url}`) && this.#mayServeStale(entry.version, now)) {
+    if (entry && recent && !read.fresh && entry.version < version && this.#rendering.has(url) && this.#mayServeStale(entry.version, now)) {
       this.stats.stale++;
       return entry;
     }
@@ -413,7 +420,7 @@ export class RenderedCache {
     const startedAt = this.#now();
     const work = this.#options
       .render(url)
-      .then((rendered) => toEntry(rendered, version, startedAt))
+      .then((rendered) => toEntry(rendered, Math.max(version, rendered.version ?? version), startedAt))
       .then(async (entry) => {
         // Most readers ask for brotli: have it ready before they are let in.
         if (entry.compressible) await variantOf(entry, 'br');
@@ -433,8 +440,14 @@ export class RenderedCache {
           throw error;
         },
       )
-      .finally(() => this.#inflight.delete(key));
+      .finally(() => {
+        this.#inflight.delete(key);
+        const left = (this.#rendering.get(url) ?? 1) - 1;
+        if (left > 0) this.#rendering.set(url, left);
+        else this.#rendering.delete(url);
+      });
     this.#inflight.set(key, work);
+    this.#rendering.set(url, (this.#rendering.get(url) ?? 0) + 1);
     return work;
   }
 
