@@ -1,19 +1,10 @@
 // Atom 1.0 of the same events, built with the `feed` package.
-import { Feed } from 'feed';
 import { escapeMarkup, stripXmlIllegal } from '../xml-text.ts';
 import type { FeedEvent } from './feed-events.ts';
-import type { FeedChannel } from './rss-feed.ts';
+import { startFeed, type FeedChannel } from './feed-channel.ts';
 
 export function buildAtom(channel: FeedChannel & { author: string }, events: readonly FeedEvent[]): string {
-  const feed = new Feed({
-    id: channel.feedUrl,
-    title: stripXmlIllegal(channel.title),
-    link: channel.siteUrl,
-    feedLinks: { atom: channel.feedUrl },
-    updated: new Date(channel.updatedAt),
-    generator: 'Candor',
-    author: { name: stripXmlIllegal(channel.author) },
-  });
+  const feed = startFeed(channel, { id: channel.feedUrl, feedLinks: { atom: channel.feedUrl }, author: { name: stripXmlIllegal(channel.author) } });
   for (const event of events) {
     feed.addItem({
       // The package marks entry titles type="html": escape so a title is always shown as text.

@@ -8,6 +8,7 @@ import { loadFeedEvents, type FeedEvent } from './feed-events.ts';
 import { loadSiteChangedAt } from '../site.ts';
 import { findComponentBySlug } from '../find-component.ts';
 import { buildJsonFeed } from './json-feed.ts';
+import type { FeedChannel } from './feed-channel.ts';
 import { buildRss } from './rss-feed.ts';
 
 /**
@@ -19,48 +20,35 @@ function feedUpdatedAt(events: readonly FeedEvent[], ...others: number[]): numbe
   return Math.max(0, ...others, ...events.map((e) => e.updatedAt));
 }
 
-export function getHistoryRss(db: Db, now: number): string {
+/** The site-wide history: every event, channel named after the site, for the feed at `path`. */
+function loadHistory(db: Db, now: number, path: string): { channel: FeedChannel & { author: string }; events: FeedEvent[] } {
   const site = loadSite(db);
   const events = loadFeedEvents(db, site, now);
-  return buildRss(
-    {
+  return {
+    channel: {
       title: `${site.name} Status - Incident History`,
       siteUrl: site.url,
-      feedUrl: `${site.url}/history.rss`,
+      feedUrl: `${site.url}${path}`,
       updatedAt: feedUpdatedAt(events, loadSiteChangedAt(db)),
+      author: site.name,
     },
     events,
-  );
+  };
+}
+
+export function getHistoryRss(db: Db, now: number): string {
+  const { channel, events } = loadHistory(db, now, '/history.rss');
+  return buildRss(channel, events);
 }
 
 export function getHistoryAtom(db: Db, now: number): string {
-  const site = loadSite(db);
-  const events = loadFeedEvents(db, site, now);
-  return buildAtom(
-    {
-      title: `${site.name} Status - Incident History`,
-      siteUrl: site.url,
-      feedUrl: `${site.url}/history.atom`,
-      updatedAt: feedUpdatedAt(events, loadSiteChangedAt(db)),
-      author: site.name,
-    },
-    events,
-  );
+  const { channel, events } = loadHistory(db, now, '/history.atom');
+  return buildAtom(channel, events);
 }
 
 export function getHistoryJsonFeed(db: Db, now: number): string {
-  const site = loadSite(db);
-  const events = loadFeedEvents(db, site, now);
-  return buildJsonFeed(
-    {
-      title: `${site.name} Status - Incident History`,
-      siteUrl: site.url,
-      feedUrl: `${site.url}/history.json`,
-      updatedAt: feedUpdatedAt(events, loadSiteChangedAt(db)),
-      author: site.name,
-    },
-    events,
-  );
+  const { channel, events } = loadHistory(db, now, '/history.json');
+  return buildJsonFeed(channel, events);
 }
 
 export function getComponentRss(db: Db, slug: string, now: number): string {

@@ -1,21 +1,12 @@
 // JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the same events as the RSS and Atom
 // history, built with the `feed` package like them. Each item's content_html is the RSS item's
 // description, byte for byte.
-import { Feed } from 'feed';
 import { stripXmlIllegal } from '../xml-text.ts';
 import type { FeedEvent } from './feed-events.ts';
-import type { FeedChannel } from './rss-feed.ts';
+import { startFeed, type FeedChannel } from './feed-channel.ts';
 
 export function buildJsonFeed(channel: FeedChannel & { author: string }, events: readonly FeedEvent[]): string {
-  const feed = new Feed({
-    id: channel.feedUrl,
-    title: stripXmlIllegal(channel.title),
-    description: 'Statuspage',
-    link: channel.siteUrl,
-    feedLinks: { json: channel.feedUrl },
-    updated: new Date(channel.updatedAt),
-    generator: 'Candor',
-  });
+  const feed = startFeed(channel, { id: channel.feedUrl, description: 'Statuspage', feedLinks: { json: channel.feedUrl } });
   for (const event of events) {
     feed.addItem({
       // Control characters out, as in the XML feeds: every feed shows the same title.

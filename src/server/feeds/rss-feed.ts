@@ -1,28 +1,12 @@
 // RSS 2.0 in the de-facto status-page shape (docs/api.md, "Feeds"), built with the `feed` package
 // like the Atom and JSON feeds (atom-feed.ts, json-feed.ts).
-import { Feed } from 'feed';
 import { escapeMarkup, stripXmlIllegal } from '../xml-text.ts';
+import { startFeed, type FeedChannel } from './feed-channel.ts';
 import type { FeedEvent } from './feed-events.ts';
 
-export interface FeedChannel {
-  title: string;
-  siteUrl: string;
-  feedUrl: string;
-  /** Last change of the data shown; the feed's date, so its bytes (and ETag) only change with the data. */
-  updatedAt: number;
-}
-
 export function buildRss(channel: FeedChannel, events: readonly FeedEvent[]): string {
-  const feed = new Feed({
-    title: stripXmlIllegal(channel.title),
-    // Literal: consumers sniff it to recognise a status-page feed.
-    description: 'Statuspage',
-    link: channel.siteUrl,
-    feedLinks: { rss: channel.feedUrl },
-    // lastBuildDate: the data's own date keeps the feed's bytes stable between changes.
-    updated: new Date(channel.updatedAt),
-    generator: 'Candor',
-  });
+  // Literal description: consumers sniff it to recognise a status-page feed.
+  const feed = startFeed(channel, { description: 'Statuspage', feedLinks: { rss: channel.feedUrl } });
   for (const event of events) {
     feed.addItem({
       title: stripXmlIllegal(event.title),
