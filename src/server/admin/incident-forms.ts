@@ -120,6 +120,7 @@ export function impactCorrectionInput(form: FormCall): CorrectImpactWindowInput 
   });
   const impactEnded = form.instant('impactEndedAt');
   return {
+    notify: notifyChoice(form),
     reason: form.text('reason'),
     startedAt: form.instant('startedAt') as number,
     mitigatedAt: form.instant('mitigatedAt') ?? null,

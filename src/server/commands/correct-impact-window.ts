@@ -9,7 +9,8 @@ import type { Db } from '../../../db/client.ts';
 import { Invalid } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { findComponents, findIncident, loadIncidentPeriods, snapshotWindow, type IncidentLevel } from './incident-records.ts';
-import { incidentLevel, instant, parseInput } from './input.ts';
+import { incidentLevel, instant, notify, parseInput } from './input.ts';
+import { publishIncidentNotice } from '../notify/publish.ts';
 import { runCommand } from './run-command.ts';
 
 export const REASON_MAX_LENGTH = 500;
@@ -38,6 +39,8 @@ export const correctImpactWindowInput = z.object({
     }),
     { error: 'List the impact periods.' },
   ),
+  /** Subscribers hear the corrected durations, with the reason. */
+  notify,
 });
 
 export type CorrectImpactWindowInput = z.input<typeof correctImpactWindowInput>;
@@ -101,6 +104,7 @@ export function correctImpactWindow(
       .returning({ id: s.impactCorrections.id })
       .get();
     audit({ action: 'incident.correct_impact', entityType: 'incident', entityId: incident.publicId, before, after: { ...after, reason: data.reason } });
+    if (data.notify) publishIncidentNotice(db, { event: 'incident.impact_corrected', incidentId: incident.id, note: data.reason }, now);
     return { correctionId: correction.id };
   });
 }

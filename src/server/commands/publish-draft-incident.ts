@@ -3,12 +3,14 @@
 // periods from the detection time — ended where an alert already cleared — so they count in
 // component status, uptime and credits from now on, never while it was a draft.
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import * as s from '../../../db/schema.ts';
 import type { Db } from '../../../db/client.ts';
 import { worstStatus } from '../../domain/status.ts';
 import { Conflict } from '../errors.ts';
 import { requireEditor, type Authority } from './authority.ts';
 import { alignImpactEnd, findIncident, type IncidentLevel } from './incident-records.ts';
+import { notify, parseInput } from './input.ts';
 import { parseProposals, type ProposedLevel } from './receive-alerts.ts';
 import { runCommand } from './run-command.ts';
 import { publishIncidentNotice } from '../notify/publish.ts';
@@ -25,8 +27,12 @@ function mergeProposals(list: ProposedLevel[]): { componentId: string; level: In
   }));
 }
 
-export function publishDraftIncident(db: Db, authority: Authority, incidentPublicId: string, _input: Record<string, never>, now: number): void {
+export const publishDraftIncidentInput = z.object({ notify });
+export type PublishDraftIncidentInput = z.input<typeof publishDraftIncidentInput>;
+
+export function publishDraftIncident(db: Db, authority: Authority, incidentPublicId: string, input: PublishDraftIncidentInput, now: number): void {
   requireEditor(authority);
+  const data = parseInput(publishDraftIncidentInput, input);
   runCommand(db, authority.actor, now, ({ tx, audit }) => {
     const incident = findIncident(tx, incidentPublicId);
     if (!incident.draft) throw new Conflict('This incident is already public.');
@@ -74,6 +80,6 @@ export function publishDraftIncident(db: Db, authority: Authority, incidentPubli
       after: { draft: false, publishedAt: now, periods: all.map((p) => ({ component: p.componentId, level: p.level, startedAt: p.startedAt, endedAt: p.endedAt })), ...moments },
     });
     // Subscribers hear of it now that it is public, as of an incident opened now.
-    publishIncidentNotice(db, { event: 'incident.opened', incidentId: incident.id, updatePublicId: first?.publicId }, now);
+    if (data.notify) publishIncidentNotice(db, { event: 'incident.opened', incidentId: incident.id, updatePublicId: first?.publicId }, now);
   });
 }

@@ -12,6 +12,7 @@ export const NOTIFICATION_EVENTS = {
   'incident.resolved': 'Resolved',
   'incident.postmortem_published': 'Post-mortem published',
   'incident.update_edited': 'Update corrected',
+  'incident.impact_corrected': 'Impact window corrected',
   'maintenance.scheduled': 'Maintenance scheduled',
   'maintenance.reminder': 'Maintenance starts soon',
   'maintenance.started': 'Maintenance started',

@@ -13,6 +13,7 @@ import type { ApiComponent } from '../api/status-api-objects.ts';
 import { describeWindow } from '../commands/reschedule-maintenance.ts';
 import { formatInstant } from '../../domain/time-zone.ts';
 import { formatDurationLong } from '../../domain/durations.ts';
+import { escapeMarkup } from '../xml-text.ts';
 import { subscribedTo } from './audience.ts';
 import { publishComponentUpdates } from './component-updates.ts';
 import { NOTIFICATION_EVENTS, subjectOf, type NotificationContent, type NotificationEvent, type NotifiedComponent } from './content.ts';
@@ -22,6 +23,8 @@ export interface IncidentNotice {
   incidentId: number;
   /** The update this notice announces; absent for the post-mortem. */
   updatePublicId?: string;
+  /** Plain text said instead of an update (an impact-window correction's reason). */
+  note?: string;
 }
 
 export interface MaintenanceNotice {
@@ -92,8 +95,8 @@ export function publishIncidentNotice(db: Db, notice: IncidentNotice, now: numbe
     threadId: summary.publicId,
     title: summary.title,
     headline,
-    bodyMd: postmortem?.bodyMd ?? update?.bodyMd ?? '',
-    bodyHtml: postmortem?.bodyHtml ?? update?.bodyHtml ?? '',
+    bodyMd: postmortem?.bodyMd ?? update?.bodyMd ?? notice.note ?? '',
+    bodyHtml: postmortem?.bodyHtml ?? update?.bodyHtml ?? (notice.note ? `<p>${escapeMarkup(notice.note)}</p>` : ''),
     url: incident.shortlink,
     components,
     facts: [`Started ${formatInstant(summary.startedAt, site.timeZone, 'datetime')}.`, ...describeDurations(d, summary.mitigatedAt !== null)],

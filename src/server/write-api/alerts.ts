@@ -16,7 +16,7 @@ import {
 } from '../commands/alert-sources.ts';
 import { NotFound } from '../errors.ts';
 import { componentAlertLevelsInput, setComponentAlertLevels, type ComponentAlertLevelsInput } from '../commands/component-alert-levels.ts';
-import { publishDraftIncident } from '../commands/publish-draft-incident.ts';
+import { publishDraftIncident, publishDraftIncidentInput, type PublishDraftIncidentInput } from '../commands/publish-draft-incident.ts';
 import { parseProposals } from '../commands/receive-alerts.ts';
 import { incidentDocument } from './documents.ts';
 import { apiRoute } from './endpoint.ts';
@@ -109,11 +109,11 @@ export const listDraftsRoute = apiRoute({
   run: ({ db, now }) => ({ body: { drafts: listDrafts(db, now) } }),
 });
 
-export const publishDraftRoute = apiRoute({
+export const publishDraftRoute = apiRoute<PublishDraftIncidentInput>({
   scopes: ['incidents:write'],
-  body: { schema: createAlertSourceInput.pick({}) },
-  run: ({ db, caller, params, now }) => {
-    publishDraftIncident(db, caller.authority, params.id ?? '', {}, now);
+  body: { schema: publishDraftIncidentInput },
+  run: ({ db, caller, params, input, now }) => {
+    publishDraftIncident(db, caller.authority, params.id ?? '', input, now);
     return { body: { incident: incidentDocument(db, params.id ?? '', now) } };
   },
 });
