@@ -124,5 +124,7 @@ describe.skipIf(!hasBrowser)('the delivery view', () => {
     expect(refused.status).toBe(403);
     expect(webhookDelivery().status).toBe('failed');
     expect((await viewer.get('/admin/notifications/nosuchthing0')).status).toBe(404);
+    // Refused again after the retry, so switched off again: the workspace home says so.
+    expect(await (await viewer.get('/admin')).text()).toContain('A notification destination is switched off</strong>');
   });
 });

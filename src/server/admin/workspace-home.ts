@@ -5,6 +5,7 @@ import { updateFreshness, type Freshness } from '../../domain/update-freshness.t
 import { listActiveIncidents, type IncidentSummary } from '../incidents.ts';
 import { listActiveAndUpcomingMaintenance, type MaintenanceSummary } from '../maintenance.ts';
 import { loadSite, type Site } from '../site.ts';
+import { countSwitchedOff } from '../notify/subscriber-admin.ts';
 
 export interface OpenIncidentRow {
   incident: IncidentSummary;
@@ -21,6 +22,8 @@ export interface WorkspaceHome {
   open: OpenIncidentRow[];
   activeMaintenance: MaintenanceSummary[];
   upcomingMaintenance: MaintenanceSummary[];
+  /** Notification destinations switched off for failing (staff must be told). */
+  switchedOff: number;
 }
 
 const UPCOMING_SHOWN = 5;
@@ -42,5 +45,5 @@ export function getWorkspaceHome(db: Db, now: number): WorkspaceHome {
   // The longest silence first: that is the one to post to next.
   open.sort((a, b) => a.lastUpdateAt - b.lastUpdateAt);
   const { active, upcoming } = listActiveAndUpcomingMaintenance(db);
-  return { site: loadSite(db), now, open, activeMaintenance: active, upcomingMaintenance: upcoming.slice(0, UPCOMING_SHOWN) };
+  return { site: loadSite(db), now, open, activeMaintenance: active, upcomingMaintenance: upcoming.slice(0, UPCOMING_SHOWN), switchedOff: countSwitchedOff(db) };
 }

@@ -172,6 +172,11 @@ export function listSubscribers(db: Db, options: { search?: string; channel?: st
   }));
 }
 
+/** Webhook and chat destinations switched off after 24 hours of failures: the workspace home says so. */
+export function countSwitchedOff(db: Db): number {
+  return db.get<{ n: number }>(sql`select count(*) as n from subscribers where disabled_at is not null`)?.n ?? 0;
+}
+
 /** Counts per channel, confirmed and not, for the subscribers page. */
 export function countSubscribers(db: Db): { channel: string; confirmed: number; unconfirmed: number }[] {
   return db.all<{ channel: string; confirmed: number; unconfirmed: number }>(sql`
