@@ -143,6 +143,37 @@ describe('incident forms', () => {
     expect(box(await (await editor.get(postmortem)).text(), 'notify')).toBe('absent');
   });
 
+  it('an impact-window correction tells subscribers unless the box is unticked', async () => {
+    const local = (at: number) => formatZonedLocal(at, TZ);
+    const opened = await editor.post('/admin/incidents/new', {
+      intent: 'open',
+      title: 'Stats slow',
+      impact: 'minor',
+      message: 'Statistics are slow.',
+      startedAt: local(Date.now() - 3 * HOUR),
+      [`level.${statistics}`]: 'degraded_performance',
+      notifyOffered: '1',
+    });
+    expect(opened.status).toBe(303);
+    const id = idFrom(opened.headers.get('location'));
+    const impact = `/admin/incidents/${id}/impact`;
+    expect(box(await (await editor.get(impact)).text(), 'notify')).toBe('checked');
+    const window = (hoursAgo: number) => ({
+      reason: `Customers were affected from ${hoursAgo} hours ago.`,
+      startedAt: local(Date.now() - hoursAgo * HOUR),
+      mitigatedAt: '',
+      impactEndedAt: '',
+      'periods.0.component': statistics,
+      'periods.0.level': 'degraded_performance',
+      'periods.0.startedAt': local(Date.now() - hoursAgo * HOUR),
+      'periods.0.endedAt': '',
+    });
+    expect((await editor.post(impact, { ...window(4), notifyOffered: '1' })).status).toBe(303);
+    expect(eventsFor('incident', id)).toEqual([]);
+    expect((await editor.post(impact, { ...window(5), notifyOffered: '1', notify: 'on' })).status).toBe(303);
+    expect(eventsFor('incident', id)).toEqual(['incident.impact_corrected']);
+  });
+
   it('publishing a post-mortem with the box ticked tells subscribers', async () => {
     const opened = await editor.post('/admin/incidents/new', { intent: 'open-anyway', title: 'Queue stall', impact: 'minor', message: 'Queue stalled.', notifyOffered: '1' });
     const id = idFrom(opened.headers.get('location'));
