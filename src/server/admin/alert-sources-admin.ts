@@ -142,6 +142,23 @@ export function createAlertSourceFormInput(form: FormCall): CreateAlertSourceInp
   return { name: form.text('name'), slug: form.text('slug'), kind: form.text('kind') as AlertSourceKind };
 }
 
+/**
+ * What a source's page shows of its two forms: each form's own problems, the rule table's values
+ * (as posted after a refusal, else as saved), how many rows (saved ones, then blank ones) and the
+ * component choices.
+ */
+export function alertSourceFormView(model: AlertSourcePage, state: { posted: string | null; values: FormValues; errors: Record<string, string> }) {
+  const shown = state.posted === 'rules' ? state.values : ruleFormValues(model);
+  const savedRows = Object.keys(shown).filter((k) => /^rules\.\d+\.label$/.test(k)).map((k) => Number(k.split('.')[1]));
+  return {
+    rulesErrors: state.posted === 'rules' ? state.errors : {},
+    rotateErrors: state.posted === 'rotate' ? state.errors : {},
+    shown,
+    rowCount: Math.max(model.source.rules.length, ...savedRows.map((n) => n + 1), 0) + BLANK_RULE_ROWS,
+    componentOptions: [{ value: '', label: 'Choose…' }, ...model.components.map((c) => ({ value: c.publicId, label: c.group ? `${c.group} · ${c.name}` : c.name }))],
+  };
+}
+
 /** The rule table as the form shows it: saved rules, then blank rows. */
 export function ruleFormValues(page: AlertSourcePage): FormValues {
   const values: FormValues = {};
