@@ -14,6 +14,11 @@ import { loadSite } from '../site.ts';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from './content.ts';
 import { CHANNEL_LABELS } from './subscriber-admin.ts';
 
+export const DELIVERY_STATUS_WORDS = { failed: 'Failed', pending: 'Pending', delivered: 'Delivered', cancelled: 'Cancelled' } as const;
+
+/** The delivery view's filter links: a status in words, or 'All'. */
+export const deliveryFilterLabel = (status: string | null) => (status ? (DELIVERY_STATUS_WORDS[status as keyof typeof DELIVERY_STATUS_WORDS] ?? status) : 'All');
+
 export const DELIVERY_STATUSES = ['failed', 'pending', 'delivered', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

@@ -4,10 +4,11 @@ import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { getConfig } from '../../config.ts';
-import type { FormCall } from '../admin/handle-form.ts';
+import type { FormCall, FormState, FormValues, PageContext } from '../admin/handle-form.ts';
+import { hasRole } from '../auth/staff.ts';
 import { loadSite } from '../site.ts';
 import { getSubscribePage, type ComponentGroupChoice } from './subscribe-page.ts';
-import { addSubscriber, countSubscribers, listSubscribers, removeSubscriber, type AddedSubscriber, type SubscriberListing } from './subscriber-admin.ts';
+import { addSubscriber, CHANNEL_LABELS, countSubscribers, listSubscribers, removeSubscriber, type AddedSubscriber, type SubscriberListing } from './subscriber-admin.ts';
 
 export interface SubscribersScreen {
   emailEnabled: boolean;
@@ -24,6 +25,36 @@ export function getSubscribersScreen(db: Db, options: { search?: string; channel
     subscribers: listSubscribers(db, options),
     groups: getSubscribePage(db).groups,
     timeZone: loadSite(db).timeZone,
+  };
+}
+
+/** The subscribers page's forms, for handleForm: add a destination (stays to show a webhook's secret once) or remove one. */
+export const SUBSCRIBERS_FORM = {
+  load: ({ db, url }: PageContext) => getSubscribersScreen(db, { search: url.searchParams.get('q') ?? '', channel: url.searchParams.get('channel') || undefined }),
+  initial: () => ({ channel: 'slack' }) as FormValues,
+  read: (form: FormData) =>
+    ({
+      ...Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')),
+      components: form.getAll('components').join(' '),
+      groups: form.getAll('groups').join(' '),
+    }) as FormValues,
+  run: (call: FormCall) => runSubscriberForm(call),
+  redirect: (result: { added: AddedSubscriber | null }) => (result.added?.secret ? null : result.added ? '/admin/subscribers?added=1' : '/admin/subscribers?removed=1'),
+};
+
+/** What the subscribers page shows around its forms: the filters, the ticked choices, who may change. */
+export function subscribersView(page: FormState<SubscribersScreen, FormValues, unknown>, url: URL) {
+  return {
+    search: url.searchParams.get('q') ?? '',
+    channel: url.searchParams.get('channel') ?? '',
+    canWrite: hasRole(page.staff, 'editor'),
+    isOwner: hasRole(page.staff, 'owner'),
+    channelLabel: (channel: string) => CHANNEL_LABELS[channel as keyof typeof CHANNEL_LABELS] ?? channel,
+    channelOptions: Object.entries(CHANNEL_LABELS).map(([value, label]) => ({ value, label })),
+    ticked: new Set((page.values.components ?? '').split(' ').filter(Boolean)),
+    tickedGroups: new Set((page.values.groups ?? '').split(' ').filter(Boolean)),
+    choiceText: (r: SubscriberListing) => (r.allComponents ? 'All' : [...r.groups.map((g) => `All of ${g}`), ...r.components].join(', ')),
+    addFailed: page.posted === 'add' && page.status !== null,
   };
 }
 
