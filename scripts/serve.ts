@@ -91,7 +91,7 @@ const { handler } = (await import(pathToFileURL(path.join(outDir, 'server/entry.
 let untrusted = 0;
 function currentVersion(): Observed {
   const observed = tickMs === 0 ? undefined : changes();
-  return observed ?? { version: --untrusted, changed: null };
+  return observed ?? { version: --untrusted, changed: null, trusted: false };
 }
 
 const telemetry = createTelemetry(config);

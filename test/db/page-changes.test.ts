@@ -41,6 +41,13 @@ afterEach(() => {
 });
 
 describe('page_changes', () => {
+  it('has its triggers on every table a public page reads (a table rebuilt by a later migration loses them)', () => {
+    const triggers = new Set(c.db.$client.prepare("select name from sqlite_master where type = 'trigger'").pluck().all() as string[]);
+    const tables = ['components', 'component_groups', 'sla_policies', 'incidents', 'maintenances', 'incident_updates', 'impact_corrections', 'postmortems', 'update_revisions', 'incident_update_components', 'impact_periods', 'maintenance_updates', 'maintenance_components'];
+    for (const table of tables) for (const event of ['ins', 'upd', 'del']) expect(triggers, `${table} ${event}`).toContain(`page_changes_${table}_${event}`);
+    expect(triggers).toContain('page_changes_site_settings_upd');
+  });
+
   it('an update to one incident touches that incident and its components, not the other incident', () => {
     postIncidentUpdate(c.db, EDITOR, a, { status: 'identified', message: 'Found it.' }, now);
     expect(changed()).toEqual([`incident:${a}`, 'component:smtp-relay'].sort());

@@ -444,3 +444,25 @@ describe('only what a write touched renders again', () => {
     expect(state.renders).toEqual([]);
   });
 });
+
+describe('with no version to trust', () => {
+  it('reuses nothing and keeps nothing: every reader gets a fresh render', async () => {
+    let untrusted = 0;
+    let renders = 0;
+    const cache = new RenderedCache({
+      render: async () => page(big(`render ${++renders}`)),
+      version: () => ({ version: --untrusted, changed: null, trusted: false }),
+      tickMs: 60_000,
+      maxBytes: 1_000_000,
+    });
+    expect((await cache.get('/')).body.toString()).toContain('render 1');
+    expect((await cache.get('/')).body.toString()).toContain('render 2');
+    expect(cache.stats.entries).toBe(0);
+  });
+
+  it('compresses feeds of every kind, JSON Feed included', () => {
+    for (const type of ['application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/json']) {
+      expect(toEntry(page(big('item'), { 'content-type': type }), 1, 0).compressible, type).toBe(true);
+    }
+  });
+});

@@ -77,7 +77,7 @@ export interface Entry extends Rendered {
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
-const COMPRESSIBLE = /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|javascript|manifest\+json)|image\/svg\+xml)/;
+const COMPRESSIBLE = /^(text\/|application\/(json|xml|rss\+xml|atom\+xml|feed\+json|javascript|manifest\+json)|image\/svg\+xml)/;
 /** Below this, compression costs more than it saves (headers alone are a few hundred bytes). */
 const MIN_COMPRESS_BYTES = 512;
 
@@ -240,6 +240,11 @@ export function staleOf(entry: Entry): Entry {
 /** One look at the database: its data version, and what the writes since the previous look touched. */
 export interface Observed {
   version: number;
+  /**
+   * False when there is no version to trust (the cache switched off, no settings row): then
+   * nothing is answered from memory and nothing is stored; every reader gets a fresh render.
+   */
+  trusted?: boolean;
   /** Scopes written since the previous look (db/schema.ts pageChanges); null when unknown: everything. */
   changed: readonly string[] | null;
 }
@@ -301,6 +306,8 @@ export class RenderedCache {
   readonly stats: CacheStats = { hits: 0, fallbacks: 0, misses: 0, refreshes: 0, stale: 0, entries: 0, bytes: 0 };
   /** Data versions as this process first saw them, oldest first. */
   #seen: { version: number; at: number }[] = [];
+  /** Whether the last look found a version to trust (Observed.trusted). */
+  #trusted = true;
   /** Between consecutive versions seen: the scopes written (null: anything), oldest first. */
   #steps: { from: number; to: number; changed: ReadonlySet<string> | null }[] = [];
 
@@ -317,6 +324,7 @@ export class RenderedCache {
   observe(): number {
     const seen = this.#options.version();
     const { version, changed } = typeof seen === 'number' ? { version: seen, changed: null } : seen;
+    this.#trusted = typeof seen === 'number' || seen.trusted !== false;
     const previous = this.#seen.at(-1)?.version;
     if (version !== previous) {
       this.#seen.push({ version, at: this.#now() });
@@ -365,6 +373,11 @@ export class RenderedCache {
       const last = this.#entries.get(url);
       if (last) return this.#fallBackTo(last, this.#now());
       throw error;
+    }
+    // No version to trust: nothing is reused, nothing kept (one render per request, coalesced).
+    if (!this.#trusted) {
+      this.stats.misses++;
+      return this.#render(url, version);
     }
     const entry = this.#entries.get(url);
     const now = this.#now();
@@ -428,7 +441,7 @@ export class RenderedCache {
       })
       .then(
         (entry) => {
-          if (entry.shareable) this.#store(url, entry);
+          if (entry.shareable && this.#trusted) this.#store(url, entry);
           // A server error (the database cannot be read) replaces nothing: the last good bytes are
           // answered instead. Another error page replaces nothing newer than itself.
           else if (entry.status >= 500) this.#noteFailure(url);
