@@ -86,6 +86,16 @@ describe('purge on write', () => {
     expect(files).toEqual(expect.arrayContaining([`${PUBLIC_URL}/`, `${PUBLIC_URL}/incidents/${id}`, `${PUBLIC_URL}/api/incidents/${id}.json`, `${PUBLIC_URL}/api/v2/summary.json`, `${PUBLIC_URL}/history.rss`]));
     expect(files.every((f) => f.startsWith(`${PUBLIC_URL}/`))).toBe(true);
     expect(files.length).toBeLessThanOrEqual(30); // Cloudflare's limit per call
+    // The affected component's pages too: the write's page_changes rows name it, the audit does not.
+    const slug = await until('the component purge', () =>
+      receiver.received
+        .slice(before)
+        .flatMap((r) => (JSON.parse(r.body) as { files: string[] }).files)
+        .map((f) => /\/components\/([a-z0-9-]+)\/badge\.svg$/.exec(f)?.[1])
+        .find(Boolean),
+    );
+    const all = receiver.received.slice(before).flatMap((r) => (JSON.parse(r.body) as { files: string[] }).files);
+    expect(all).toEqual(expect.arrayContaining([`${PUBLIC_URL}/components/${slug}`, `${PUBLIC_URL}/components/${slug}.rss`]));
     await until('the delivery to be recorded', () => purges().some((p) => p.status === 'delivered'));
     expect(server.output()).not.toContain('purge-secret');
   });

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { currentObserver } from '../ops/observer.ts';
-import { purgeAfterWrite } from '../ops/purge.ts';
+import { purgeAfterWrite, purgeStartsAfter } from '../ops/purge.ts';
 import { guardWrite } from '../storage-faults.ts';
 import type { Actor, Tx } from '../actor.ts';
 
@@ -86,6 +86,8 @@ function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandConte
         })
         .run();
     };
+    // Where this write's page_changes rows will start (purge-on-write reads what it touched).
+    const changesFrom = purgeStartsAfter(tx);
     const result = body({ tx, actor, now, audit });
     tx.update(s.siteSettings)
       .set(touchesPublicSite ? { dataVersion: sql`${s.siteSettings.dataVersion} + 1`, updatedAt: now } : { dataVersion: sql`${s.siteSettings.dataVersion} + 1` })
@@ -94,7 +96,7 @@ function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandConte
     // The response cache reads page_changes since the version it last saw; it never needs more
     // than a few seconds of writes, and a gap makes it re-render everything (change-feed.ts).
     tx.run(sql`delete from ${s.pageChanges} where ${s.pageChanges.id} <= (select max(${s.pageChanges.id}) from ${s.pageChanges}) - ${PAGE_CHANGES_KEPT}`);
-    if (touchesPublicSite) purgeAfterWrite(tx, touched, now);
+    if (touchesPublicSite) purgeAfterWrite(tx, touched, changesFrom, now);
     return result;
   }, { behavior: 'immediate' });
 }

@@ -15,9 +15,21 @@ export const PURGE_KIND = 'purge';
 /** Cloudflare takes at most 30 URLs per purge call (below Enterprise); longer lists go in several. */
 export const MAX_FILES_PER_PURGE = 30;
 
-/** The public paths a write touched: the site-wide ones and the pages of what it audited. */
-export function changedPaths(tx: Tx, audited: readonly Pick<AuditEntry, 'entityType' | 'entityId'>[]): string[] {
+const componentPaths = (slug: string) => [`/components/${slug}`, `/components/${slug}.rss`, `/components/${slug}/badge.svg`];
+
+/**
+ * The public paths a write touched: the site-wide ones, the pages of what it audited, and the pages
+ * of every incident, maintenance window and component its page_changes rows name (the triggers see
+ * what the audit does not: the components an incident update or an alert's level touched).
+ */
+export function changedPaths(tx: Tx, audited: readonly Pick<AuditEntry, 'entityType' | 'entityId'>[], scopes: readonly string[] = []): string[] {
   const paths = new Set<string>(SITE_WIDE_PATHS);
+  for (const scope of scopes) {
+    const [kind, key] = [scope.slice(0, scope.indexOf(':')), encodeURIComponent(scope.slice(scope.indexOf(':') + 1))];
+    if (kind === 'incident') paths.add(`/incidents/${key}`).add(`/api/incidents/${key}.json`);
+    else if (kind === 'maintenance') paths.add(`/maintenance/${key}`);
+    else if (kind === 'component') for (const p of componentPaths(key)) paths.add(p);
+  }
   const one = <T>(query: ReturnType<typeof sql>) => tx.get<T | undefined>(query);
   for (const { entityType, entityId } of audited) {
     const id = encodeURIComponent(entityId);
@@ -32,22 +44,29 @@ export function changedPaths(tx: Tx, audited: readonly Pick<AuditEntry, 'entityT
       const row = one<{ slug: string }>(sql`select slug from components where public_id = ${entityId}`);
       if (row) {
         const slug = encodeURIComponent(row.slug);
-        paths.add(`/components/${slug}`).add(`/components/${slug}.rss`).add(`/components/${slug}/badge.svg`);
+        for (const p of componentPaths(slug)) paths.add(p);
       }
     }
   }
   return [...paths];
 }
 
+/** With CANDOR_PURGE_URL set: the last page_changes row before a write (null: purging is off). */
+export function purgeStartsAfter(tx: Tx): number | null {
+  if (!getConfig().purge) return null;
+  return tx.get<{ id: number | null }>(sql`select max(id) as id from page_changes`).id ?? 0;
+}
+
 /**
  * With CANDOR_PURGE_URL set, puts a purge of what a public write changed in the outbox, inside the
  * write's transaction: it commits or rolls back with the write, and survives a crash after it.
  */
-export function purgeAfterWrite(tx: Tx, audited: readonly Pick<AuditEntry, 'entityType' | 'entityId'>[], now: number): void {
-  if (!getConfig().purge) return;
+export function purgeAfterWrite(tx: Tx, audited: readonly Pick<AuditEntry, 'entityType' | 'entityId'>[], changesFrom: number | null, now: number): void {
+  if (!getConfig().purge || changesFrom === null) return;
+  const scopes = tx.all<{ scope: string }>(sql`select distinct scope from page_changes where id > ${changesFrom}`).map((r) => r.scope);
   const stored = tx.get<{ url: string } | undefined>(sql`select url from site_settings where id = 1`);
   const siteUrl = publicUrlOf(stored?.url ?? '');
-  const files = changedPaths(tx, audited).map((p) => siteUrl + p);
+  const files = changedPaths(tx, audited, scopes).map((p) => siteUrl + p);
   for (let start = 0; start < files.length; start += MAX_FILES_PER_PURGE) {
     const payload = JSON.stringify({ files: files.slice(start, start + MAX_FILES_PER_PURGE) });
     tx.run(sql`insert into deliveries (key, kind, payload, status, due_at, next_attempt_at, attempts, created_at)
