@@ -9,6 +9,7 @@ import * as s from '../../db/schema.ts';
 import { parseAlerts, type AlertSourceKind } from '../../src/server/alerts/parse-alerts.ts';
 import { createAlertSource } from '../../src/server/commands/alert-sources.ts';
 import { setComponentAlertLevels } from '../../src/server/commands/component-alert-levels.ts';
+import { postIncidentUpdate } from '../../src/server/commands/post-incident-update.ts';
 import { publishDraftIncident } from '../../src/server/commands/publish-draft-incident.ts';
 import { receiveAlerts, type AlertSourceRow } from '../../src/server/commands/receive-alerts.ts';
 import { getComponentPage } from '../../src/server/component-page.ts';
@@ -108,5 +109,108 @@ describe('automatic levels and staff', () => {
     const period = t.db.select().from(s.impactPeriods).where(eq(s.impactPeriods.incidentId, draft.id)).get()!;
     expect(period.endedAt).not.toBeNull();
     expect(published.impactEndedAt).toBe(period.endedAt);
+  });
+});
+
+describe('automatic levels from several alerts on one component', () => {
+  /** A generic source with rules for send-api: `warning` → partial outage, `critical` → major outage. */
+  function genericSource(): AlertSourceRow {
+    t = openCommandDb(now);
+    const component = t.component('send-api');
+    createAlertSource(t.db, OWNER, {
+      name: 'Monitoring',
+      slug: 'monitoring',
+      kind: 'generic',
+      rules: [
+        { label: 'severity', value: 'warning', componentId: component, level: 'partial_outage' },
+        { label: 'severity', value: 'critical', componentId: component, level: 'major_outage' },
+      ],
+    }, now);
+    setComponentAlertLevels(t.db, OWNER, component, { enabled: true }, now);
+    const row = t.db.select().from(s.alertSources).get()!;
+    return { id: row.id, slug: row.slug, name: row.name, rules: JSON.parse(row.rules) };
+  }
+  const alert = (key: string, severity: string, firing: boolean, at: number, startedAt = now - 5 * MIN) =>
+    parseAlerts('generic', { key, status: firing ? 'firing' : 'resolved', title: key, labels: { component: 'send-api', severity }, started_at: new Date(startedAt).toISOString(), ...(firing ? {} : { ended_at: new Date(at).toISOString() }) }, at);
+  const periods = () => t.db.select().from(s.impactPeriods).where(eq(s.impactPeriods.componentId, t.db.select().from(s.components).where(eq(s.components.slug, 'send-api')).get()!.id)).all().filter((p) => p.incidentId !== null && t.db.select().from(s.alerts).all().some((a) => a.incidentId === p.incidentId));
+  const updatedAt = () => t.db.select().from(s.siteSettings).get()!.updatedAt;
+
+  it('keeps the level while another alert on the component still fires, and restores it when the last clears', () => {
+    const source = genericSource();
+    const before = levelOf('send-api', now);
+    receiveAlerts(t.db, BOT, { source, alerts: [...alert('a', 'critical', true, now), ...alert('b', 'critical', true, now)] }, now);
+    expect(levelOf('send-api', now + MIN)).toBe('major_outage');
+
+    const first = now + 10 * MIN;
+    const cleared = receiveAlerts(t.db, BOT, { source, alerts: alert('a', 'critical', false, first) }, first);
+    expect(cleared.levelsRestored).toEqual([]);
+    expect(levelOf('send-api', first + MIN)).toBe('major_outage');
+
+    const last = now + 20 * MIN;
+    const restored = receiveAlerts(t.db, BOT, { source, alerts: alert('b', 'critical', false, last) }, last);
+    expect(restored.levelsRestored).toEqual([t.component('send-api')]);
+    expect(levelOf('send-api', last + MIN)).toBe(before);
+    expect(periods().map((p) => [p.level, p.endedAt])).toEqual([['major_outage', last]]);
+  });
+
+  it('a second alert at a worse level raises the level, and its clearing goes back to the remaining alert’s', () => {
+    const source = genericSource();
+    const before = levelOf('send-api', now);
+    receiveAlerts(t.db, BOT, { source, alerts: alert('a', 'warning', true, now) }, now);
+    expect(levelOf('send-api', now + MIN)).toBe('partial_outage');
+
+    // Alertmanager-style: the group is re-sent with the new alert in it.
+    const worse = now + 10 * MIN;
+    const raised = receiveAlerts(t.db, BOT, { source, alerts: [...alert('a', 'warning', true, worse), ...alert('b', 'critical', true, worse, worse)] }, worse);
+    expect(raised.levelsSet).toEqual([{ component: t.component('send-api'), level: 'major_outage' }]);
+    expect(levelOf('send-api', worse + MIN)).toBe('major_outage');
+
+    const better = now + 20 * MIN;
+    const lowered = receiveAlerts(t.db, BOT, { source, alerts: alert('b', 'critical', false, better, worse) }, better);
+    expect(lowered).toMatchObject({ levelsSet: [{ component: t.component('send-api'), level: 'partial_outage' }], levelsRestored: [] });
+    expect(levelOf('send-api', better + MIN)).toBe('partial_outage');
+
+    const end = now + 30 * MIN;
+    receiveAlerts(t.db, BOT, { source, alerts: alert('a', 'warning', false, end) }, end);
+    expect(levelOf('send-api', end + MIN)).toBe(before);
+    // One incident, its level history in periods: partial, then major while b fired, then partial.
+    expect(new Set(periods().map((p) => p.incidentId)).size).toBe(1);
+    expect(periods().map((p) => [p.level, p.startedAt, p.endedAt])).toEqual([
+      ['partial_outage', now - 5 * MIN, worse],
+      ['major_outage', worse, better],
+      ['partial_outage', better, end],
+    ]);
+  });
+
+  it('a level staff set is left alone by a worse alert and by the alerts clearing', () => {
+    const source = genericSource();
+    receiveAlerts(t.db, BOT, { source, alerts: alert('a', 'warning', true, now) }, now);
+    const draft = t.db.select().from(s.incidents).where(eq(s.incidents.draft, true)).get()!;
+    publishDraftIncident(t.db, EDITOR, draft.publicId, {}, now + MIN);
+    postIncidentUpdate(t.db, EDITOR, draft.publicId, { status: 'identified', message: 'Degraded only.', components: [{ componentId: t.component('send-api'), level: 'degraded_performance' }] }, now + 2 * MIN);
+    const later = now + 10 * MIN;
+    const fired = receiveAlerts(t.db, BOT, { source, alerts: [...alert('a', 'warning', true, later), ...alert('b', 'critical', true, later, later)] }, later);
+    expect(fired.levelsSet).toEqual([]);
+    expect(levelOf('send-api', later + MIN)).toBe('degraded_performance');
+    const end = now + 20 * MIN;
+    const cleared = receiveAlerts(t.db, BOT, { source, alerts: [...alert('a', 'warning', false, end), ...alert('b', 'critical', false, end, later)] }, end);
+    expect(cleared).toMatchObject({ levelsSet: [], levelsRestored: [] });
+    expect(levelOf('send-api', end + MIN)).toBe('degraded_performance');
+  });
+
+  it('a re-sent firing alert that changes no level leaves the public last-change time alone', () => {
+    const source = genericSource();
+    receiveAlerts(t.db, BOT, { source, alerts: alert('a', 'critical', true, now) }, now);
+    expect(updatedAt()).toBe(now);
+    const heartbeat = now + 5 * MIN;
+    const outcome = receiveAlerts(t.db, BOT, { source, alerts: alert('a', 'critical', true, heartbeat) }, heartbeat);
+    expect(outcome).toMatchObject({ levelsSet: [], levelsRestored: [] });
+    expect(updatedAt()).toBe(now);
+    // A clear that ends the public level is public, even after automatic levels were switched off.
+    setComponentAlertLevels(t.db, OWNER, t.component('send-api'), { enabled: false }, heartbeat);
+    const end = now + 10 * MIN;
+    const cleared = receiveAlerts(t.db, BOT, { source, alerts: alert('a', 'critical', false, end) }, end);
+    expect(cleared.levelsRestored).toEqual([t.component('send-api')]);
+    expect(updatedAt()).toBe(end);
   });
 });

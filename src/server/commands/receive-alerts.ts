@@ -8,13 +8,13 @@ import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { newPublicId } from '../../../db/ids.ts';
 import * as s from '../../../db/schema.ts';
-import { COMPONENT_STATUS_LABELS } from '../../domain/status.ts';
+import { COMPONENT_STATUS_LABELS, statusSeverity, type IncidentLevel } from '../../domain/status.ts';
 import { formatInstant } from '../../domain/time-zone.ts';
 import { impactOfSeverity, type ReceivedAlert } from '../alerts/parse-alerts.ts';
 import { loadSite } from '../site.ts';
 import type { AlertRule } from './alert-sources.ts';
 import type { Authority } from './authority.ts';
-import { alignImpactEnd, insertIncidentUpdate } from './incident-records.ts';
+import { alignImpactEnd, closePeriod, insertIncidentUpdate } from './incident-records.ts';
 import { runCommand } from './run-command.ts';
 import { type Tx } from '../actor.ts';
 
@@ -40,7 +40,11 @@ export interface AlertsOutcome {
   /** Incidents that got a note (an alert cleared, or another alert fired). */
   noted: string[];
   ignored: number;
-  /** Components whose level an alert set by itself (automatic levels on), and those it restored. */
+  /**
+   * Components whose level an alert set or changed by itself (automatic levels on: a new level, a
+   * worse one, or back to the worst of the alerts still firing when one clears), and those whose
+   * level ended because no firing alert holds it any more.
+   */
   levelsSet: { component: string; level: AlertRule['level'] }[];
   levelsRestored: string[];
 }
@@ -59,15 +63,9 @@ export function receiveAlerts(db: Db, authority: Authority, input: { source: Ale
   const { source, alerts } = input;
   const tz = loadSite(db).timeZone;
   const at = (ms: number) => formatInstant(ms, tz, 'datetime');
-  // Drafts and notes are private; only a component with automatic levels makes this a public change.
-  const automatic =
-    source.rules.length > 0 &&
-    db
-      .select({ id: s.components.id })
-      .from(s.components)
-      .where(and(inArray(s.components.publicId, source.rules.map((r) => r.componentId)), eq(s.components.alertLevels, true)))
-      .get() !== undefined;
-  return runCommand(db, authority.actor, now, ({ tx, audit }) => {
+  // Drafts and notes are private: the write is public only when an alert set, changed or restored
+  // a component's level (automatic levels), decided from what happened, not from the settings.
+  return runCommand(db, authority.actor, now, ({ tx, audit, markPublic }) => {
     const outcome: AlertsOutcome = { opened: [], noted: [], ignored: 0, levelsSet: [], levelsRestored: [] };
     const note = (incidentId: number, body: string) => tx.insert(s.incidentNotes).values({ incidentId, body, at: now, createdAt: now }).run();
     const firingRow = (key: string) =>
@@ -101,12 +99,12 @@ export function receiveAlerts(db: Db, authority: Authority, input: { source: Ale
           note(incidentId, `Alert fired at ${at(alert.startsAt)} (${source.name}): ${alert.title}.`);
           outcome.noted.push(publicIdOf(tx, incidentId));
         }
-        const autoPeriods = setLevelsFromAlert(tx, incidentId, proposalsFor(source, alert), now);
-        for (const changed of autoPeriods) note(incidentId, `${changed.name} set to ${COMPONENT_STATUS_LABELS[changed.level]} by the alert (automatic levels are on for it).`);
+        const { held, changed } = setLevelsFromAlert(tx, incidentId, proposalsFor(source, alert), now);
+        for (const c of changed) note(incidentId, `${c.name} set to ${COMPONENT_STATUS_LABELS[c.level]} by the alert (automatic levels are on for it).`);
         tx.insert(s.alerts)
-          .values({ sourceId: source.id, key: alert.key, incidentId, status: 'firing', title: alert.title, labels: JSON.stringify(alert.labels), startsAt: alert.startsAt, endsAt: null, lastReceivedAt: now, autoPeriods: JSON.stringify(autoPeriods.map((p) => p.periodId)), createdAt: now, updatedAt: now })
+          .values({ sourceId: source.id, key: alert.key, incidentId, status: 'firing', title: alert.title, labels: JSON.stringify(alert.labels), startsAt: alert.startsAt, endsAt: null, lastReceivedAt: now, autoPeriods: JSON.stringify(held), createdAt: now, updatedAt: now })
           .run();
-        outcome.levelsSet.push(...autoPeriods.map((p) => ({ component: p.componentId, level: p.level })));
+        outcome.levelsSet.push(...changed.map((c) => ({ component: c.componentId, level: c.level })));
       } else {
         if (!row) {
           outcome.ignored++;
@@ -117,18 +115,23 @@ export function receiveAlerts(db: Db, authority: Authority, input: { source: Ale
         if (row.incidentId === null) continue;
         endProposals(tx, row.incidentId, alert.key, endsAt);
         note(row.incidentId, `Alert cleared at ${at(endsAt)} (${source.name}): ${row.title}.`);
-        const restored = restoreLevels(tx, JSON.parse(row.autoPeriods) as number[], endsAt, now);
+        const { restored, lowered } = restoreLevels(tx, source, row.incidentId, JSON.parse(row.autoPeriods) as number[], endsAt, now);
         for (const r of restored) {
           note(row.incidentId, `${r.name} restored: the level the alert set ended when it cleared.`);
           outcome.levelsRestored.push(r.componentId);
+        }
+        for (const l of lowered) {
+          note(row.incidentId, `${l.name} set to ${COMPONENT_STATUS_LABELS[l.level]}: the alert that set a worse level cleared, other alerts on it still fire.`);
+          outcome.levelsSet.push({ component: l.componentId, level: l.level });
         }
         if (restored.length > 0) alignPublishedImpactEnd(tx, row.incidentId, now);
         outcome.noted.push(publicIdOf(tx, row.incidentId));
       }
     }
+    if (outcome.levelsSet.length + outcome.levelsRestored.length > 0) markPublic();
     audit({ action: 'alerts.receive', entityType: 'alert_source', entityId: source.slug, after: { alerts: alerts.map((a) => ({ key: a.key, firing: a.firing })), ...outcome } });
     return outcome;
-  }, { public: automatic });
+  }, { public: false });
 }
 
 const publicIdOf = (tx: Tx, id: number) => tx.select({ p: s.incidents.publicId }).from(s.incidents).where(eq(s.incidents.id, id)).get()!.p;
@@ -177,54 +180,132 @@ function endProposals(tx: Tx, incidentId: number, alertKey: string, endsAt: numb
 
 /**
  * Automatic levels: for each component the alert maps to whose `alertLevels` is on, an impact
- * period at the rule's level on the alert's incident (a draft too), from the alert's start — unless
- * the incident already holds the component at a level, which staff set and the alert leaves alone.
+ * period at the rule's level on the alert's incident (a draft too), from the alert's start. Every
+ * firing alert records the periods it holds (`autoPeriods`): an open period other firing alerts of
+ * the incident hold is shared, and raised to this alert's level if that is worse (a new period from
+ * the alert's start, as levels change elsewhere). An open period no firing alert holds is one staff
+ * set, and the alert leaves it alone.
  */
 function setLevelsFromAlert(tx: Tx, incidentId: number, proposals: ProposedLevel[], now: number) {
-  if (proposals.length === 0) return [];
+  const held: number[] = [];
+  const changed: LevelChange[] = [];
+  if (proposals.length === 0) return { held, changed };
   const automatic = tx
     .select({ id: s.components.id, publicId: s.components.publicId, name: s.components.name })
     .from(s.components)
     .where(and(inArray(s.components.publicId, proposals.map((p) => p.componentId)), eq(s.components.alertLevels, true)))
     .all();
   const incident = tx.select({ startedAt: s.incidents.startedAt }).from(s.incidents).where(eq(s.incidents.id, incidentId)).get()!;
-  const set: { periodId: number; componentId: string; name: string; level: ProposedLevel['level'] }[] = [];
+  const holders = firingHolders(tx, incidentId);
   for (const component of automatic) {
-    const held = tx
-      .select({ id: s.impactPeriods.id })
+    const level = worstLevel(proposals.filter((p) => p.componentId === component.publicId).map((p) => p.level))!;
+    const from = Math.min(Math.max(proposals.find((p) => p.componentId === component.publicId)!.from, incident.startedAt), now);
+    const open = tx
+      .select({ id: s.impactPeriods.id, level: s.impactPeriods.level, startedAt: s.impactPeriods.startedAt })
       .from(s.impactPeriods)
       .where(and(eq(s.impactPeriods.incidentId, incidentId), eq(s.impactPeriods.componentId, component.id), isNull(s.impactPeriods.endedAt)))
       .get();
-    if (held) continue;
-    // The worst level any rule of this alert gives the component.
-    const levels = proposals.filter((p) => p.componentId === component.publicId);
-    const level = levels.reduce((worst, p) => (LEVEL_RANK[p.level] > LEVEL_RANK[worst.level] ? p : worst)).level;
-    const startedAt = Math.min(Math.max(levels[0]!.from, incident.startedAt), now);
-    const period = tx
-      .insert(s.impactPeriods)
-      .values({ componentId: component.id, incidentId, level, startedAt, endedAt: null, createdAt: now, updatedAt: now })
-      .returning({ id: s.impactPeriods.id })
-      .get();
-    set.push({ periodId: period.id, componentId: component.publicId, name: component.name, level });
+    if (!open) {
+      const period = tx
+        .insert(s.impactPeriods)
+        .values({ componentId: component.id, incidentId, level, startedAt: from, endedAt: null, createdAt: now, updatedAt: now })
+        .returning({ id: s.impactPeriods.id })
+        .get();
+      held.push(period.id);
+      changed.push({ componentId: component.publicId, name: component.name, level });
+      continue;
+    }
+    const sharing = holders.filter((h) => h.periods.includes(open.id));
+    if (sharing.length === 0) continue; // staff's level
+    if (statusSeverity(level) <= statusSeverity(open.level)) {
+      held.push(open.id);
+      continue;
+    }
+    held.push(changeLevel(tx, open, component.id, incidentId, level, Math.max(from, open.startedAt), sharing, now));
+    changed.push({ componentId: component.publicId, name: component.name, level });
   }
-  return set;
+  return { held, changed };
 }
 
-const LEVEL_RANK: Record<ProposedLevel['level'], number> = { degraded_performance: 1, partial_outage: 2, major_outage: 3 };
+interface LevelChange {
+  componentId: string;
+  name: string;
+  level: ProposedLevel['level'];
+}
 
-/** Ends the periods an alert set by itself, where they are still open (staff may have ended them). */
-function restoreLevels(tx: Tx, periodIds: number[], endsAt: number, now: number) {
-  if (periodIds.length === 0) return [];
+function worstLevel(levels: ProposedLevel['level'][]): ProposedLevel['level'] | undefined {
+  return levels.reduce<ProposedLevel['level'] | undefined>((worst, l) => (worst === undefined || statusSeverity(l) > statusSeverity(worst) ? l : worst), undefined);
+}
+
+/** The incident's firing alerts and the periods each holds. */
+function firingHolders(tx: Tx, incidentId: number) {
+  return tx
+    .select({ id: s.alerts.id, sourceId: s.alerts.sourceId, labels: s.alerts.labels, autoPeriods: s.alerts.autoPeriods })
+    .from(s.alerts)
+    .where(and(eq(s.alerts.incidentId, incidentId), eq(s.alerts.status, 'firing')))
+    .all()
+    .map((a) => ({ id: a.id, sourceId: a.sourceId, labels: JSON.parse(a.labels) as Record<string, string>, periods: JSON.parse(a.autoPeriods) as number[] }));
+}
+type Holder = ReturnType<typeof firingHolders>[number];
+
+/**
+ * A held period's level changes at `at`: the period ends there and a new one at `level` starts
+ * (in place when `at` is its very start, so no empty period is left); the alerts that held the old
+ * period hold the new one. Returns the period now held.
+ */
+function changeLevel(tx: Tx, open: { id: number; startedAt: number }, componentId: number, incidentId: number, level: ProposedLevel['level'], at: number, holders: Holder[], now: number): number {
+  if (at <= open.startedAt) {
+    tx.update(s.impactPeriods).set({ level, updatedAt: now }).where(eq(s.impactPeriods.id, open.id)).run();
+    return open.id;
+  }
+  closePeriod(tx, open.id, at, now);
+  const next = tx
+    .insert(s.impactPeriods)
+    .values({ componentId, incidentId, level, startedAt: at, endedAt: null, createdAt: now, updatedAt: now })
+    .returning({ id: s.impactPeriods.id })
+    .get();
+  for (const h of holders) {
+    // In place too: the caller may change another of the same alert's periods next.
+    h.periods = h.periods.map((id) => (id === open.id ? next.id : id));
+    tx.update(s.alerts).set({ autoPeriods: JSON.stringify(h.periods) }).where(eq(s.alerts.id, h.id)).run();
+  }
+  return next.id;
+}
+
+/**
+ * When an alert clears, each period it held that is still open (staff may have ended it) ends only
+ * if no other firing alert holds it; otherwise it goes to the worst level the alerts still firing
+ * give the component (unchanged if that is not better).
+ */
+function restoreLevels(tx: Tx, source: AlertSourceRow, incidentId: number, periodIds: number[], endsAt: number, now: number) {
+  const restored: { componentId: string; name: string }[] = [];
+  const lowered: LevelChange[] = [];
+  if (periodIds.length === 0) return { restored, lowered };
   const open = tx
-    .select({ id: s.impactPeriods.id, startedAt: s.impactPeriods.startedAt, componentId: s.components.publicId, name: s.components.name })
+    .select({ id: s.impactPeriods.id, level: s.impactPeriods.level, startedAt: s.impactPeriods.startedAt, component: s.components.id, componentId: s.components.publicId, name: s.components.name })
     .from(s.impactPeriods)
     .innerJoin(s.components, eq(s.components.id, s.impactPeriods.componentId))
     .where(and(inArray(s.impactPeriods.id, periodIds), isNull(s.impactPeriods.endedAt)))
     .all();
+  const holders = firingHolders(tx, incidentId);
   for (const p of open) {
-    tx.update(s.impactPeriods).set({ endedAt: Math.max(endsAt, p.startedAt), updatedAt: now }).where(eq(s.impactPeriods.id, p.id)).run();
+    const at = Math.max(endsAt, p.startedAt);
+    const still = holders.filter((h) => h.periods.includes(p.id));
+    if (still.length === 0) {
+      closePeriod(tx, p.id, at, now);
+      restored.push({ componentId: p.componentId, name: p.name });
+      continue;
+    }
+    // The level each remaining alert gives the component by its source's rules (rules edited since
+    // it fired: it keeps the level it holds).
+    const remaining = worstLevel(
+      still.map((h) => (h.sourceId === source.id ? worstLevel(source.rules.filter((r) => r.componentId === p.componentId && h.labels[r.label] === r.value).map((r) => r.level)) : undefined) ?? (p.level as IncidentLevel)),
+    )!;
+    if (statusSeverity(remaining) >= statusSeverity(p.level)) continue;
+    changeLevel(tx, p, p.component, incidentId, remaining, at, still, now);
+    lowered.push({ componentId: p.componentId, name: p.name, level: remaining });
   }
-  return open;
+  return { restored, lowered };
 }
 
 /** A public incident's customer-impact end follows its periods (as every level change keeps it). */

@@ -24,13 +24,20 @@ export interface CommandContext {
   actor: Actor;
   now: number;
   audit: (entry: AuditEntry) => void;
+  /**
+   * For a command run with `public: false` whose public effect depends on what it finds (an alert
+   * that sets or restores a component's level): marks this write public after all, so the site's
+   * last-change time moves and the CDN purge is queued, decided from what the body did.
+   */
+  markPublic: () => void;
 }
 
 export interface CommandOptions {
   /**
    * False for changes the public site never shows (staff accounts, API tokens): the data version
    * still moves, but the site's last-change time does not, so public Last-Modified and
-   * page.updated_at do not reveal when staff manage accounts.
+   * page.updated_at do not reveal when staff manage accounts. The body can still mark the write
+   * public (CommandContext.markPublic) when what it did turns out to show on the site.
    */
   public?: boolean;
 }
@@ -40,9 +47,9 @@ export interface CommandOptions {
  * as Unavailable: nothing was written, and the caller answers 503/507 with what to do.
  */
 export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, options: CommandOptions = {}): T {
-  const touchesPublicSite = options.public ?? true;
+  const publicByDefault = options.public ?? true;
   const observer = currentObserver();
-  if (!observer) return guardWrite(db, () => transact(db, actor, now, body, touchesPublicSite, () => undefined));
+  if (!observer) return guardWrite(db, () => transact(db, actor, now, body, publicByDefault, () => undefined));
   // The server reports each write (one log line, metrics): actions and timing, never the content.
   const actions: string[] = [];
   const entities: string[] = [];
@@ -50,7 +57,7 @@ export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: Com
   const actorKind = actor.tokenId !== null ? 'token' : actor.userId !== null ? 'user' : 'system';
   try {
     const result = guardWrite(db, () =>
-      transact(db, actor, now, body, touchesPublicSite, (entry) => {
+      transact(db, actor, now, body, publicByDefault, (entry) => {
         actions.push(entry.action);
         entities.push(`${entry.entityType}:${entry.entityId}`);
       }),
@@ -64,7 +71,7 @@ export function runCommand<T>(db: Db, actor: Actor, now: number, body: (ctx: Com
   }
 }
 
-function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, touchesPublicSite: boolean, audited: (entry: AuditEntry) => void): T {
+function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandContext) => T, publicByDefault: boolean, audited: (entry: AuditEntry) => void): T {
   // IMMEDIATE: take the write lock first, where the busy timeout applies, rather than failing at
   // the first write after reads.
   return db.transaction((tx) => {
@@ -88,7 +95,10 @@ function transact<T>(db: Db, actor: Actor, now: number, body: (ctx: CommandConte
     };
     // Where this write's page_changes rows will start (purge-on-write reads what it touched).
     const changesFrom = purgeStartsAfter(tx);
-    const result = body({ tx, actor, now, audit });
+    let markedPublic = false;
+    const result = body({ tx, actor, now, audit, markPublic: () => void (markedPublic = true) });
+    // Decided after the body ran: a command may only learn there whether the site shows its change.
+    const touchesPublicSite = publicByDefault || markedPublic;
     tx.update(s.siteSettings)
       .set(touchesPublicSite ? { dataVersion: sql`${s.siteSettings.dataVersion} + 1`, updatedAt: now } : { dataVersion: sql`${s.siteSettings.dataVersion} + 1` })
       .where(eq(s.siteSettings.id, 1))
