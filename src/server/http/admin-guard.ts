@@ -14,6 +14,7 @@ import { bodyProblem, MAX_ADMIN_BODY_BYTES } from './body-limit.ts';
 import { refusalResponse } from './refusal.ts';
 import { crossSiteProblem } from './same-origin.ts';
 import { readSessionToken } from './session-cookie.ts';
+import { withHeaders } from './response-headers.ts';
 
 type Area = 'page' | 'api';
 
@@ -101,19 +102,6 @@ function refusalFor(context: APIContext, area: Area, pathname: string, writing: 
   return null;
 }
 
-// Astro keeps cookies set during rendering on the response object itself.
-const ASTRO_COOKIES = Symbol.for('astro.cookies');
-
 function markPrivate(response: Response): Response {
-  try {
-    response.headers.set('Cache-Control', 'private, no-store');
-    return response;
-  } catch {
-    // Immutable headers (Response.redirect and the like): copy, keeping the cookies.
-    const copy = new Response(response.body, response);
-    copy.headers.set('Cache-Control', 'private, no-store');
-    const cookies = Reflect.get(response, ASTRO_COOKIES);
-    if (cookies !== undefined) Reflect.set(copy, ASTRO_COOKIES, cookies);
-    return copy;
-  }
+  return withHeaders(response, { 'Cache-Control': 'private, no-store' });
 }

@@ -9,10 +9,8 @@ import { getDb } from '../db.ts';
 import { loadLastChangeAt } from '../last-change.ts';
 import { allowsAnyOrigin, CACHE_CONTROL, CDN_CACHE_CONTROL, routeClassOf, UNCACHEABLE } from './cache-policy.ts';
 import { ifNoneMatchHits, strongEtag } from './etag.ts';
+import { carryCookies, withHeaders } from './response-headers.ts';
 import { CACHE_RENDER_HEADER, DEPENDS_HEADER } from './rendered-cache.ts';
-
-// Astro keeps cookies set during rendering on the response object itself.
-const ASTRO_COOKIES = Symbol.for('astro.cookies');
 
 export const publicCaching: MiddlewareHandler = async (context, next) => {
   const routeClass = routeClassOf(context.url.pathname);
@@ -54,21 +52,3 @@ export const publicCaching: MiddlewareHandler = async (context, next) => {
   const fresh = new Response(method === 'HEAD' ? null : body, { status: 200, statusText: response.statusText, headers });
   return carryCookies(response, fresh);
 };
-
-function withHeaders(response: Response, values: Record<string, string>): Response {
-  try {
-    for (const [name, value] of Object.entries(values)) response.headers.set(name, value);
-    return response;
-  } catch {
-    // Immutable headers (a response from fetch or Response.redirect): copy it.
-    const copy = new Response(response.body, response);
-    for (const [name, value] of Object.entries(values)) copy.headers.set(name, value);
-    return carryCookies(response, copy);
-  }
-}
-
-function carryCookies(from: Response, to: Response): Response {
-  const cookies = Reflect.get(from, ASTRO_COOKIES);
-  if (cookies !== undefined) Reflect.set(to, ASTRO_COOKIES, cookies);
-  return to;
-}

@@ -10,6 +10,7 @@ import type { MiddlewareHandler } from 'astro';
 import { getDb } from '../db.ts';
 import { loadSite } from '../site.ts';
 import { routeClassOf } from './cache-policy.ts';
+import { withHeaders } from './response-headers.ts';
 
 const BASE_POLICY = [
   "default-src 'none'",
@@ -57,23 +58,10 @@ function siteUrlOrNull(): string | null {
   }
 }
 
-// Astro keeps cookies set during rendering on the response object itself.
-const ASTRO_COOKIES = Symbol.for('astro.cookies');
-
 export const securityHeaders: MiddlewareHandler = async (context, next) => {
   const response = await next();
   const values = securityHeadersFor(context.url.pathname, siteUrlOrNull());
   const type = response.headers.get('Content-Type');
   if (type !== null && /^text\/html\s*$/i.test(type)) values['Content-Type'] = 'text/html; charset=utf-8';
-  try {
-    for (const [name, value] of Object.entries(values)) response.headers.set(name, value);
-    return response;
-  } catch {
-    // Immutable headers (Response.redirect and the like): copy, keeping the cookies.
-    const copy = new Response(response.body, response);
-    for (const [name, value] of Object.entries(values)) copy.headers.set(name, value);
-    const cookies = Reflect.get(response, ASTRO_COOKIES);
-    if (cookies !== undefined) Reflect.set(copy, ASTRO_COOKIES, cookies);
-    return copy;
-  }
+  return withHeaders(response, values);
 };

@@ -91,8 +91,9 @@ function recipientOf(r: Pick<Row, 'channel' | 'email' | 'url' | 'label'>): strin
   return r.label ? `${r.label} (${masked})` : masked;
 }
 
-export function getDeliveryView(db: Db, publicId: string, options: { status?: string | null }, now: number): DeliveryView {
-  const n = db
+/** Notifications with the public ids of the incident or maintenance window they were about. */
+export function selectNotifications(db: Db) {
+  return db
     .select({
       id: s.notifications.id,
       publicId: s.notifications.publicId,
@@ -105,15 +106,23 @@ export function getDeliveryView(db: Db, publicId: string, options: { status?: st
     })
     .from(s.notifications)
     .leftJoin(s.incidents, eq(s.incidents.id, s.notifications.incidentId))
-    .leftJoin(s.maintenances, eq(s.maintenances.id, s.notifications.maintenanceId))
-    .where(eq(s.notifications.publicId, publicId))
-    .get();
-  if (!n) throw new NotFound(`No notification ${publicId}`);
-  const filter = DELIVERY_STATUSES.find((x) => x === options.status) ?? null;
+    .leftJoin(s.maintenances, eq(s.maintenances.id, s.notifications.maintenanceId));
+}
+
+/** How many of a notification's deliveries stand in each status. */
+export function deliveryCounts(db: Db, notificationId: number): Record<DeliveryStatus, number> {
   const counts = Object.fromEntries(DELIVERY_STATUSES.map((x) => [x, 0])) as Record<DeliveryStatus, number>;
-  for (const t of db.all<{ status: DeliveryStatus; n: number }>(sql`select status, count(*) as n from deliveries where notification_id = ${n.id} group by status`)) {
+  for (const t of db.all<{ status: DeliveryStatus; n: number }>(sql`select status, count(*) as n from deliveries where notification_id = ${notificationId} group by status`)) {
     counts[t.status] = t.n;
   }
+  return counts;
+}
+
+export function getDeliveryView(db: Db, publicId: string, options: { status?: string | null }, now: number): DeliveryView {
+  const n = selectNotifications(db).where(eq(s.notifications.publicId, publicId)).get();
+  if (!n) throw new NotFound(`No notification ${publicId}`);
+  const filter = DELIVERY_STATUSES.find((x) => x === options.status) ?? null;
+  const counts = deliveryCounts(db, n.id);
   const rows = db.all<Row>(sql`
     select sub.public_id as subscriber, sub.channel, sub.email, sub.url, sub.label, sub.disabled_at,
            d.status, d.attempts, d.last_error, d.next_attempt_at, d.lease_until, d.delivered_at,

@@ -1,12 +1,13 @@
 // The workspace's notification pages: subscribers and destinations (with their last delivery),
 // the add and remove forms, the owner's CSV export, and what each notification's deliveries did.
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import * as s from '../../../db/schema.ts';
 import { getConfig } from '../../config.ts';
 import type { FormCall, FormState, FormValues, PageContext } from '../admin/handle-form.ts';
 import { hasRole } from '../auth/staff.ts';
 import { loadSite } from '../site.ts';
+import { deliveryCounts, selectNotifications } from './delivery-view.ts';
 import { getSubscribePage, type ComponentGroupChoice } from './subscribe-page.ts';
 import { addSubscriber, CHANNEL_LABELS, countSubscribers, listSubscribers, removeSubscriber, type AddedSubscriber, type SubscriberListing } from './subscriber-admin.ts';
 
@@ -123,26 +124,9 @@ export interface NotificationRow {
 
 /** The newest notifications with how their deliveries stand. */
 export function listNotifications(db: Db, limit = 50): NotificationRow[] {
-  const rows = db
-    .select({
-      id: s.notifications.id,
-      publicId: s.notifications.publicId,
-      event: s.notifications.event,
-      subject: s.notifications.subject,
-      createdAt: s.notifications.createdAt,
-      recipients: s.notifications.recipients,
-      incident: s.incidents.publicId,
-      maintenance: s.maintenances.publicId,
-    })
-    .from(s.notifications)
-    .leftJoin(s.incidents, eq(s.incidents.id, s.notifications.incidentId))
-    .leftJoin(s.maintenances, eq(s.maintenances.id, s.notifications.maintenanceId))
-    .orderBy(desc(s.notifications.createdAt), desc(s.notifications.id))
-    .limit(limit)
-    .all();
+  const rows = selectNotifications(db).orderBy(desc(s.notifications.createdAt), desc(s.notifications.id)).limit(limit).all();
   return rows.map((r) => {
-    const tally = db.all<{ status: string; n: number }>(sql`select status, count(*) as n from deliveries where notification_id = ${r.id} group by status`);
-    const n = (status: string) => tally.find((t) => t.status === status)?.n ?? 0;
+    const counts = deliveryCounts(db, r.id);
     const lastError = db.get<{ e: string | null }>(sql`
       select last_error as e from deliveries where notification_id = ${r.id} and last_error is not null order by id desc limit 1`)?.e ?? null;
     return {
@@ -151,10 +135,7 @@ export function listNotifications(db: Db, limit = 50): NotificationRow[] {
       subject: r.subject,
       createdAt: r.createdAt,
       recipients: r.recipients,
-      delivered: n('delivered'),
-      pending: n('pending'),
-      failed: n('failed'),
-      cancelled: n('cancelled'),
+      ...counts,
       lastError,
       link: r.incident ? `/admin/incidents/${r.incident}` : r.maintenance ? `/admin/maintenance/${r.maintenance}` : null,
     };
