@@ -21,7 +21,7 @@ import { RenderPool } from '../src/server/http/render-pool.ts';
 import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { FAULT_HEADER, noteReadFault } from '../src/server/read-faults.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
-import { startDeliveryWorker } from '../src/server/notify/start-worker.ts';
+import { DeliverySupervisor } from '../src/server/notify/delivery-supervisor.ts';
 import { describeStartup, PREPARED_DAMAGED, readyStartup } from './database-ready.ts';
 import { hasServerFlags, SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
@@ -160,16 +160,13 @@ try {
 }
 log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first render of / took ${warmedMs} ms)`);
 
-// Subscriber notifications go out from here, never from a request.
-// A read-only or locked database must not stop the status page from being served: notifications
-// then wait for a restart, and the log says so.
-let worker: ReturnType<typeof startDeliveryWorker> | null = null;
-try {
-  if (damaged) throw new Error('the database is damaged');
-  worker = startDeliveryWorker(config, (line) => log.info(line));
-} catch (error) {
-  log.warn({ err: (error as Error).message }, 'notification delivery is not running: the database cannot be written; restart Candor once it can');
-}
+// Subscriber notifications go out from a thread of their own (delivery-supervisor.ts), never from a
+// request, and never on this thread, which answers readers. A damaged, read-only or unwritable
+// database must not stop the status page from being served: notifications then wait for a restart,
+// and the log says so.
+let delivery: DeliverySupervisor | null = null;
+if (damaged) log.warn({ err: 'the database is damaged' }, 'notification delivery is not running: the database cannot be written; restart Candor once it can');
+else delivery = new DeliverySupervisor({ config, log });
 try {
   telemetry.watchOutbox(versionDb);
 } catch (error) {
@@ -214,7 +211,7 @@ function stop(signal: NodeJS.Signals): void {
   // Idle keep-alive connections are closed now, the others as soon as their response is sent.
   const closing = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
   // Messages in flight are recorded before the process ends, so none is sent twice after a restart.
-  if (worker) closing.push(worker.stop().catch((error: Error) => log.error({ err: error.message }, 'stopping notification delivery failed')));
+  if (delivery) closing.push(delivery.stop().catch((error: Error) => log.error({ err: error.message }, 'stopping notification delivery failed')));
   for (const s of servers) s.closeIdleConnections();
   const sweep = setInterval(() => servers.forEach((s) => s.closeIdleConnections()), 50);
   const overdue = setTimeout(() => {

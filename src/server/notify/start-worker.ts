@@ -1,4 +1,5 @@
-// Starts the delivery worker inside the serving process, on its own database connection.
+// The delivery worker on its own database connection: what the delivery thread runs
+// (delivery-thread.ts), and what the crash test's child process runs.
 import Database from 'better-sqlite3';
 import type { Config } from '../../config.ts';
 import { OutboxStore } from './outbox.ts';
@@ -8,30 +9,36 @@ import { DeliveryWorker } from './worker.ts';
 /** Messages in flight at once, and SMTP connections in the pool. */
 export const DELIVERY_CONCURRENCY = 8;
 
-export function startDeliveryWorker(
-  config: Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate' | 'litestream' | 'purge'>,
-  log: (line: string) => void = (line) => console.log(line),
-  pollMs = 500,
-): DeliveryWorker {
+/** What delivery needs of the configuration (read once by src/config.ts in the main thread). */
+export type DeliveryConfig = Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate' | 'litestream' | 'purge'>;
+
+/**
+ * Opens the worker's own connection, releases the leases a dead worker left (only one delivers per
+ * database) and returns the worker, not yet started. Throws when the database cannot be written.
+ */
+export function openDeliveryWorker(config: DeliveryConfig, log: (line: string) => void, options: { busyTimeoutMs?: number; batchSize?: number } = {}): DeliveryWorker {
   const sqlite = new Database(config.databasePath, { fileMustExist: true });
-  sqlite.pragma('journal_mode = WAL');
-  // Short, like the server's own connection: this worker runs on the serving thread, and a lock held
-  // elsewhere must not freeze every reader; a busy poll fails and the next one tries again.
-  sqlite.pragma('busy_timeout = 10');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  // Under Litestream, checkpoints are its job (see db/client.ts).
-  if (config.litestream) sqlite.pragma('wal_autocheckpoint = 0');
-  if (!config.smtpUrl) log('Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
-  const store = new OutboxStore(sqlite);
-  store.releaseAll();
-  const worker = new DeliveryWorker({
-    store,
-    senders: createSenders(config, DELIVERY_CONCURRENCY),
-    concurrency: DELIVERY_CONCURRENCY,
-    onStop: () => sqlite.close(),
-    log,
-  });
-  worker.start(pollMs);
-  return worker;
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    // The worker has a thread of its own: waiting for another writer's lock holds up no reader, and a
+    // delivery the receiver accepted must be recorded rather than fail on a busy database.
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    // Under Litestream, checkpoints are its job (see db/client.ts).
+    if (config.litestream) sqlite.pragma('wal_autocheckpoint = 0');
+    const store = new OutboxStore(sqlite);
+    store.releaseAll();
+    return new DeliveryWorker({
+      store,
+      senders: createSenders(config, DELIVERY_CONCURRENCY),
+      concurrency: DELIVERY_CONCURRENCY,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      onStop: () => sqlite.close(),
+      log,
+    });
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
 }

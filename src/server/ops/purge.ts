@@ -9,8 +9,9 @@ import type { AuditEntry } from '../commands/run-command.ts';
 import type { Tx } from '../actor.ts';
 import { SITE_WIDE_PATHS } from '../public-paths.ts';
 import { publicUrlOf } from '../site.ts';
+import { PURGE_KIND } from './purge-sender.ts';
 
-export const PURGE_KIND = 'purge';
+export { PURGE_KIND };
 
 /** Cloudflare takes at most 30 URLs per purge call (below Enterprise); longer lists go in several. */
 export const MAX_FILES_PER_PURGE = 30;

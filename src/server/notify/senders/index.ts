@@ -1,7 +1,6 @@
 // The senders a running Candor has: email only when an SMTP server is configured.
 import type { Config } from '../../../config.ts';
-import { PURGE_KIND } from '../../ops/purge.ts';
-import { createPurgeSender } from '../../ops/purge-sender.ts';
+import { createPurgeSender, PURGE_KIND } from '../../ops/purge-sender.ts';
 import type { Sender } from '../worker.ts';
 import { createChatSender } from './chat.ts';
 import { createEmailSender } from './email.ts';

@@ -1,0 +1,140 @@
+// Runs the delivery worker on a thread of its own (delivery-thread.ts) and keeps it running: a thread
+// that dies (an uncaught error, its heap limit) is logged and started again after a wait that doubles
+// with each death in a row, from half a second up to 30 s. On stop, the thread stops claiming, records
+// the messages in flight and closes its connection before the returned promise resolves.
+import { Worker } from 'node:worker_threads';
+import type { DeliveryConfig } from './start-worker.ts';
+import type { DeliveryThreadData, DeliveryThreadMessage } from './delivery-thread.ts';
+
+/** Lines the supervisor writes: the server passes its pino logger. */
+export interface DeliveryLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface DeliverySupervisorOptions {
+  config: DeliveryConfig;
+  log: DeliveryLog;
+  /** How often the thread looks for due deliveries when nothing wakes it. */
+  pollMs?: number;
+  /** The thread's nice value (Linux: that thread only); 10 lets readers go first. */
+  nice?: number;
+  /** The thread's entry (tests start one that fails on purpose). */
+  entry?: URL;
+  /** Waits before restarts, by deaths in a row. */
+  restartDelayMs?: (deathsInARow: number) => number;
+  clock?: () => number;
+}
+
+/** Half a second doubling up to 30 s. */
+export function restartDelayMs(deathsInARow: number): number {
+  return Math.min(30_000, 500 * 2 ** Math.max(0, deathsInARow - 1));
+}
+
+/** A thread that ran this long before dying starts the count of deaths in a row again. */
+const HEALTHY_RUN_MS = 60_000;
+/** Each send times out after 10 s; past this the thread is ended without waiting further. */
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * The delivery thread's heap: it holds one batch of jobs (200) and the messages in flight, a few MB.
+ * Small young generation: mail building allocates short-lived strings.
+ */
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
+
+export class DeliverySupervisor {
+  readonly #o: Required<Omit<DeliverySupervisorOptions, 'entry'>> & { entry: URL };
+  #thread: Worker | null = null;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #deaths = 0;
+  #stopping: Promise<void> | null = null;
+  #ready: Promise<number | null>;
+  #onReady!: (nice: number | null) => void;
+  /** Threads started so far (1 plus the restarts). */
+  starts = 0;
+
+  constructor(options: DeliverySupervisorOptions) {
+    this.#o = {
+      pollMs: 500,
+      nice: 10,
+      entry: new URL('./delivery-thread.ts', import.meta.url),
+      restartDelayMs,
+      clock: () => performance.now(),
+      ...options,
+    };
+    this.#ready = new Promise((resolve) => (this.#onReady = resolve));
+    if (!options.config.smtpUrl) this.#o.log.info({}, 'Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
+    this.#start();
+  }
+
+  /** Resolves with the thread's nice value (null when it could not be read) once it delivers. */
+  ready(): Promise<number | null> {
+    return this.#ready;
+  }
+
+  /** The running thread, if any (its threadId; tests end it to check the restart). */
+  get thread(): Worker | null {
+    return this.#thread;
+  }
+
+  #start(): void {
+    this.starts++;
+    const startedAt = this.#o.clock();
+    const data: DeliveryThreadData = { config: this.#o.config, pollMs: this.#o.pollMs, nice: this.#o.nice };
+    const thread = new Worker(this.#o.entry, { workerData: data, resourceLimits: RESOURCE_LIMITS, name: 'candor-delivery' });
+    this.#thread = thread;
+    let unavailable = false;
+    let failure: string | null = null;
+    thread.on('message', (message: DeliveryThreadMessage) => {
+      if (message.type === 'log') this.#o.log.info({}, this.#redact(message.line));
+      else if (message.type === 'ready') this.#onReady(message.nice);
+      else {
+        unavailable = true;
+        this.#o.log.warn({ err: this.#redact(message.reason) }, 'notification delivery is not running: the database cannot be written; restart Candor once it can');
+      }
+    });
+    thread.on('error', (error) => {
+      failure = this.#redact(error instanceof Error ? error.message : String(error));
+    });
+    thread.on('exit', (code) => {
+      this.#thread = null;
+      if (this.#stopping || unavailable) return;
+      this.#deaths = this.#o.clock() - startedAt >= HEALTHY_RUN_MS ? 1 : this.#deaths + 1;
+      const delayMs = this.#o.restartDelayMs(this.#deaths);
+      this.#o.log.warn({ code, err: failure, deathsInARow: this.#deaths, restartInMs: delayMs }, 'the notification delivery thread stopped unexpectedly; starting it again');
+      this.#restartTimer = setTimeout(() => this.#start(), delayMs);
+      this.#restartTimer.unref();
+    });
+  }
+
+  /** Never logs a secret from the configuration (the SMTP password, the purge authorization). */
+  #redact(text: string): string {
+    const secrets: string[] = [];
+    const { smtpUrl, purge } = this.#o.config;
+    if (smtpUrl) {
+      try {
+        const url = new URL(smtpUrl);
+        for (const part of [url.password, decodeURIComponent(url.password)]) if (part) secrets.push(part);
+      } catch {
+        // config.ts refused anything that is not a URL
+      }
+    }
+    if (purge?.authorization) secrets.push(purge.authorization);
+    return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  }
+
+  /** Stops the thread: no new claims, messages in flight recorded, connection closed. No restarts after this. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      clearTimeout(this.#restartTimer);
+      const thread = this.#thread;
+      if (!thread) return;
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+      thread.postMessage('stop');
+      const overdue = setTimeout(() => void thread.terminate(), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(overdue);
+    })();
+    return this.#stopping;
+  }
+}

@@ -1,0 +1,51 @@
+// The delivery thread (started and supervised by delivery-supervisor.ts): runs the delivery worker on
+// its own thread and database connection, so building and sending messages never competes with the
+// main thread answering readers. It loads only the notify code (no Astro, no drizzle) and lowers its
+// own CPU priority: on Linux a nice value belongs to a thread, so readers go first when cores are busy.
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDeliveryWorker, type DeliveryConfig } from './start-worker.ts';
+
+export interface DeliveryThreadData {
+  config: DeliveryConfig;
+  pollMs: number;
+  /** The nice value for this thread (0 leaves it as it is). */
+  nice: number;
+}
+
+/** Thread → supervisor. */
+export type DeliveryThreadMessage =
+  | { type: 'log'; line: string }
+  | { type: 'ready'; nice: number | null }
+  /** The database cannot be written: not retried until Candor restarts. */
+  | { type: 'unavailable'; reason: string };
+
+const port = parentPort!;
+const { config, pollMs, nice } = workerData as DeliveryThreadData;
+const post = (message: DeliveryThreadMessage) => port.postMessage(message);
+
+let niced: number | null = null;
+try {
+  if (nice !== 0) os.setPriority(0, nice);
+  niced = os.getPriority(0);
+} catch {
+  // Not allowed here (some containers): delivery runs at the server's priority.
+}
+
+let worker: ReturnType<typeof openDeliveryWorker> | null = null;
+try {
+  worker = openDeliveryWorker(config, (line) => post({ type: 'log', line }));
+} catch (error) {
+  post({ type: 'unavailable', reason: (error as Error).message });
+  port.close();
+}
+if (worker) {
+  const running = worker;
+  port.on('message', (message: 'stop') => {
+    if (message !== 'stop') return;
+    // Stops claiming, records the messages in flight, closes the SMTP pool and the connection.
+    void running.stop().finally(() => process.exit(0));
+  });
+  running.start(pollMs);
+  post({ type: 'ready', nice: niced });
+}

@@ -1,0 +1,136 @@
+// The delivery worker on its own thread (delivery-supervisor.ts): it delivers from the outbox on its
+// own connection at a lower CPU priority than the rest of the process, stops cleanly, and a thread
+// that dies is logged (without secrets) and started again, losing nothing.
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openIncident } from '../../../src/server/commands/open-incident.ts';
+import { DeliverySupervisor, restartDelayMs, type DeliveryLog } from '../../../src/server/notify/delivery-supervisor.ts';
+import type { DeliveryConfig } from '../../../src/server/notify/start-worker.ts';
+import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
+import { startMailSink, type MailSink } from '../../support/mail-sink.ts';
+
+const now = Date.now();
+let c: CommandDb;
+let sink: MailSink;
+let supervisor: DeliverySupervisor | null = null;
+let lines: { level: string; fields: Record<string, unknown>; message: string }[];
+
+const log: DeliveryLog = {
+  info: (fields, message) => lines.push({ level: 'info', fields: fields as Record<string, unknown>, message }),
+  warn: (fields, message) => lines.push({ level: 'warn', fields: fields as Record<string, unknown>, message }),
+};
+
+beforeEach(async () => {
+  c = openCommandDb(now);
+  sink = await startMailSink({ parse: false });
+  lines = [];
+});
+afterEach(async () => {
+  await supervisor?.stop();
+  supervisor = null;
+  await sink.close();
+  c.close();
+});
+
+const configFor = (smtpUrl: string): DeliveryConfig => ({
+  databasePath: c.db.$client.name,
+  smtpUrl,
+  mailFrom: 'status@example.test',
+  webhookAllowPrivate: true,
+  litestream: false,
+  purge: null,
+});
+
+function fanOut(recipients: number): void {
+  c.db.run(sql`
+    with recursive n(i) as (select 1 union all select i + 1 from n where i < ${recipients})
+    insert into subscribers (public_id, channel, email, all_components, confirmed_at, manage_token, source, created_at, updated_at)
+    select printf('thread%07d', i), 'email', printf('t%04d@example.test', i), 1, ${now}, printf('token-%d', i), 'public', ${now}, ${now} from n`);
+  openIncident(c.db, EDITOR, { title: 'Told from a thread', impact: 'major', message: 'Everyone hears this once.' }, now);
+}
+
+const pending = () => c.db.get<{ n: number }>(sql`select count(*) as n from deliveries where status <> 'delivered'`)!.n;
+
+async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; log: ${JSON.stringify(lines)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Nice values of this process's threads (Linux), by thread id. */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command name: state is field 3, nice field 19.
+      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return nices;
+}
+
+describe('the delivery thread', () => {
+  it('delivers the outbox from its own thread, niced on Linux, and stops cleanly', async () => {
+    fanOut(200);
+    supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
+    expect(await supervisor.ready()).toBe(10);
+    if (process.platform === 'linux') {
+      const niced = [...threadNices()].filter(([, nice]) => nice === 10);
+      expect(niced).toHaveLength(1); // the delivery thread, and only it
+      expect(niced[0]![0]).not.toBe(process.pid);
+      expect(threadNices().get(process.pid)).toBe(0);
+    }
+    await until('every delivery recorded', () => pending() === 0);
+    expect(new Set(sink.recipients).size).toBe(200);
+    await supervisor.stop();
+    expect(supervisor.thread).toBeNull();
+    if (process.platform === 'linux') expect([...threadNices().values()].filter((nice) => nice === 10)).toEqual([]);
+  });
+
+  it('is started again when it dies mid fan-out, and every recipient gets the message once', async () => {
+    const recipients = 1000;
+    fanOut(recipients);
+    supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
+    await supervisor.ready();
+    await until('100 messages', () => sink.messageIds.length >= 100);
+    await supervisor.thread!.terminate();
+    await until('every delivery recorded', () => pending() === 0);
+    expect(supervisor.starts).toBe(2);
+    const deaths = lines.filter((l) => /stopped unexpectedly/.test(l.message));
+    expect(deaths).toHaveLength(1);
+    expect(deaths[0]).toMatchObject({ level: 'warn', fields: { code: 1, deathsInARow: 1, restartInMs: 500 } });
+    expect(new Set(sink.recipients).size).toBe(recipients);
+    expect(new Set(sink.messageIds).size).toBe(recipients);
+    // The restart released the dead thread's leases: only messages in flight (8) can go twice.
+    expect(sink.messageIds.length - recipients).toBeLessThanOrEqual(8);
+  });
+
+  it('logs each death without the SMTP password and keeps starting it again, waiting longer each time', async () => {
+    const waits: number[] = [];
+    supervisor = new DeliverySupervisor({
+      config: configFor('smtp://mailer:s3cret-pa55@127.0.0.1:1'),
+      log,
+      entry: new URL('../../support/failing-delivery-thread.ts', import.meta.url),
+      restartDelayMs: (deaths) => {
+        waits.push(restartDelayMs(deaths));
+        return 1;
+      },
+    });
+    await until('three deaths', () => supervisor!.starts >= 4);
+    expect(waits.slice(0, 3)).toEqual([500, 1000, 2000]);
+    const deaths = lines.filter((l) => /stopped unexpectedly/.test(l.message));
+    expect(deaths.slice(0, 3).map((l) => l.fields.deathsInARow)).toEqual([1, 2, 3]);
+    expect(deaths[0]!.fields.err).toBe('could not reach smtp://mailer:***@127.0.0.1:1');
+    expect(JSON.stringify(lines)).not.toContain('s3cret');
+  });
+
+  it('waits from half a second doubling up to 30 s between restarts', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map(restartDelayMs)).toEqual([500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+  });
+});
