@@ -35,6 +35,9 @@ export interface DailyBarsInput {
   excused: readonly Interval[];
 }
 
+/** The status of a day with no period at all. */
+const QUIET = worstStatus([]);
+
 /**
  * Days are walked oldest first while a pointer adds periods that have started and drops
  * those that have ended, so each day only looks at the periods active it.
@@ -54,7 +57,9 @@ export function computeDailyBars(input: DailyBarsInput): DayBar[] {
     if (from >= to) return { ...day, worst: null, availability: null, incidentIds: [] };
 
     while (next < sorted.length && sorted[next]!.startedAt < to) active.push(sorted[next++]!);
-    active = active.filter((p) => endOf(p) > from);
+    if (active.length > 0) active = active.filter((p) => endOf(p) > from);
+    // Most days have no period and no maintenance: nothing was lost of a counted, non-empty day.
+    if (active.length === 0 && input.excused.length === 0) return { ...day, worst: QUIET, availability: 1, incidentIds: [] };
 
     const { availability } = computeAvailability({
       window: day,

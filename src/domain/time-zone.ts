@@ -108,8 +108,20 @@ export interface DayWindow {
 // Every component's bars ask for the same window: keep the last few (a handful of zones and sizes).
 const recentWindows = new Map<string, readonly DayWindow[]>();
 
+/** The local day last asked about per zone: pages ask for the same `now` once per component. */
+const knownToday = new Map<string, DayWindow>();
+
+function todayOf(now: number, tz: string): string {
+  const known = knownToday.get(tz);
+  if (known && known.start <= now && now < known.end) return known.date;
+  const date = dayKey(now, tz);
+  if (knownToday.size >= 16) knownToday.clear();
+  knownToday.set(tz, { date, start: zonedMidnight(date, tz), end: zonedMidnight(addDays(date, 1), tz) });
+  return date;
+}
+
 export function lastDays(now: number, tz: string, count: number): DayWindow[] {
-  const today = dayKey(now, tz);
+  const today = todayOf(now, tz);
   const key = `${tz} ${today} ${count}`;
   const known = recentWindows.get(key);
   if (known) return known.slice();

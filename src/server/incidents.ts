@@ -193,33 +193,42 @@ export function loadUpdates(db: Db, incidentIds: number[]): Map<number, UpdateVi
     .where(inArray(s.incidentUpdates.incidentId, incidentIds))
     .orderBy(desc(s.incidentUpdates.displayAt), desc(s.incidentUpdates.id))
     .all();
-  const updateIds = rows.map((r) => r.id);
-  const changes = updateIds.length
-    ? db
-        .select({
-          updateId: s.incidentUpdateComponents.updateId,
-          componentId: s.components.publicId,
-          name: s.components.name,
-          oldStatus: s.incidentUpdateComponents.oldStatus,
-          newStatus: s.incidentUpdateComponents.newStatus,
-        })
-        .from(s.incidentUpdateComponents)
-        .innerJoin(s.components, eq(s.components.id, s.incidentUpdateComponents.componentId))
-        .where(inArray(s.incidentUpdateComponents.updateId, updateIds))
-        .orderBy(asc(s.components.position))
-        .all()
-    : [];
-  const revisions = updateIds.length
-    ? db
-        .select()
-        .from(s.updateRevisions)
-        .where(inArray(s.updateRevisions.updateId, updateIds))
-        .orderBy(desc(s.updateRevisions.revisedAt))
-        .all()
-    : [];
+  if (rows.length === 0) return new Map();
+  // Changes and revisions are found through the incidents' ids (a few hundred parameters for the
+  // history page), not the updates' (thousands: building and binding them cost more than the
+  // search), and grouped by update once rather than filtered per update.
+  const ofIncidents = inArray(s.incidentUpdates.incidentId, incidentIds);
+  const changes = groupBy(
+    db
+      .select({
+        updateId: s.incidentUpdateComponents.updateId,
+        componentId: s.components.publicId,
+        name: s.components.name,
+        oldStatus: s.incidentUpdateComponents.oldStatus,
+        newStatus: s.incidentUpdateComponents.newStatus,
+      })
+      .from(s.incidentUpdateComponents)
+      .innerJoin(s.incidentUpdates, eq(s.incidentUpdates.id, s.incidentUpdateComponents.updateId))
+      .innerJoin(s.components, eq(s.components.id, s.incidentUpdateComponents.componentId))
+      .where(ofIncidents)
+      .orderBy(asc(s.components.position))
+      .all(),
+    (c) => c.updateId,
+  );
+  const revisions = groupBy(
+    db
+      .select({ updateId: s.updateRevisions.updateId, bodyHtml: s.updateRevisions.bodyHtml, revisedAt: s.updateRevisions.revisedAt })
+      .from(s.updateRevisions)
+      .innerJoin(s.incidentUpdates, eq(s.incidentUpdates.id, s.updateRevisions.updateId))
+      .where(ofIncidents)
+      .orderBy(desc(s.updateRevisions.revisedAt))
+      .all(),
+    (r) => r.updateId,
+  );
   const result = new Map<number, UpdateView[]>();
   for (const row of rows) {
-    const list = result.get(row.incidentId) ?? [];
+    let list = result.get(row.incidentId);
+    if (!list) result.set(row.incidentId, (list = []));
     list.push({
       publicId: row.publicId,
       kind: row.kind,
@@ -231,16 +240,23 @@ export function loadUpdates(db: Db, incidentIds: number[]): Map<number, UpdateVi
       updatedAt: row.updatedAt,
       editedAt: row.editedAt,
       origin: row.origin,
-      componentChanges: changes
-        .filter((c) => c.updateId === row.id)
-        .map(({ componentId, name, oldStatus, newStatus }) => ({ componentId, name, oldStatus, newStatus })),
-      revisions: revisions
-        .filter((r) => r.updateId === row.id)
-        .map((r) => ({ bodyHtml: r.bodyHtml, revisedAt: r.revisedAt })),
+      componentChanges: (changes.get(row.id) ?? []).map(({ componentId, name, oldStatus, newStatus }) => ({ componentId, name, oldStatus, newStatus })),
+      revisions: (revisions.get(row.id) ?? []).map((r) => ({ bodyHtml: r.bodyHtml, revisedAt: r.revisedAt })),
     });
-    result.set(row.incidentId, list);
   }
   return result;
+}
+
+/** Rows grouped by a key, each group in the rows' order. */
+function groupBy<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
 }
 
 function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, Omit<AffectedComponent, 'current'>[]> {
