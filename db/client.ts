@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { limitPageCache } from './page-cache.ts';
 import { openReadOnlyConnection } from './read-only.ts';
 import * as schema from './schema.ts';
 
@@ -69,6 +70,7 @@ export function openDatabase(file: string, migrationsDir: string, options: OpenO
     }
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
+    limitPageCache(sqlite);
     if (options.autoCheckpoint === false) sqlite.pragma('wal_autocheckpoint = 0');
   } catch (error) {
     throw new DatabaseOpenError(`Cannot open the database file ${file}: ${(error as Error).message}`, { cause: error });
@@ -106,6 +108,7 @@ export function openDamaged(file: string): Db {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   damagedOpened = true;
   sqlite.pragma('busy_timeout = 10');
+  limitPageCache(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   reuseStatements(sqlite);
   opened.set(sqlite, { mode: 'damaged', identity: identityOf(file), file });

@@ -2,6 +2,7 @@
 // server's front (scripts/serve.ts) can use it without loading drizzle and its migrator.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { limitPageCache } from './page-cache.ts';
 
 const FAILS_WITHOUT_SIDE_FILES = /^SQLITE_(READONLY|CANTOPEN|IOERR)/;
 
@@ -15,6 +16,7 @@ export function openReadOnlyConnection(file: string): Database.Database {
   const direct = new Database(file, { readonly: true, fileMustExist: true });
   try {
     direct.prepare('select count(*) from sqlite_master').get();
+    limitPageCache(direct);
     return direct;
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
