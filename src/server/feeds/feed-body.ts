@@ -57,11 +57,30 @@ export function labelUpdates(updates: readonly FeedUpdate[], statusLabels: Recor
  * (more paragraphs, lists, headings), placed after the paragraph.
  */
 export function renderBody(markdown: string): { inline: string; blocks: string } {
+  const known = renderedBodies.get(markdown);
+  if (known) return known;
   const html = renderMarkdown(stripXmlIllegal(markdown).trim()).trim();
   const first = /^<p>([\s\S]*?)<\/p>/.exec(html);
-  if (!first) return { inline: '', blocks: html };
-  return { inline: first[1]!.trim(), blocks: html.slice(first[0].length).trim() };
+  const body = first ? { inline: first[1]!.trim(), blocks: html.slice(first[0].length).trim() } : { inline: '', blocks: html };
+  keptChars += charsOf(markdown, body);
+  renderedBodies.set(markdown, body);
+  for (const [oldest, old] of renderedBodies) {
+    if (keptChars <= RENDERED_BODIES_CHARS) break;
+    renderedBodies.delete(oldest);
+    keptChars -= charsOf(oldest, old);
+  }
+  return body;
 }
+
+/**
+ * Markdown and sanitising were most of a feed's render, and every write renders the history feeds
+ * again with nearly the same updates: the bodies are kept by their source (the same source always
+ * renders the same), a few feeds' worth (about 1 MB of text), the oldest dropped first.
+ */
+const RENDERED_BODIES_CHARS = 1_000_000;
+const renderedBodies = new Map<string, { inline: string; blocks: string }>();
+let keptChars = 0;
+const charsOf = (markdown: string, body: { inline: string; blocks: string }) => markdown.length + body.inline.length + body.blocks.length;
 
 function paragraph(at: number, tz: string, label: string, prefix: string, markdown: string): string {
   const { inline, blocks } = renderBody(markdown);
