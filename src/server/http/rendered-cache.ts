@@ -434,14 +434,14 @@ export class RenderedCache {
     const work = this.#options
       .render(url)
       .then((rendered) => toEntry(rendered, Math.max(version, rendered.version ?? version), startedAt))
-      .then(async (entry) => {
-        // Most readers ask for brotli: have it ready before they are let in.
-        if (entry.compressible) await variantOf(entry, 'br');
-        return entry;
-      })
       .then(
         (entry) => {
-          if (entry.shareable && this.#trusted) this.#store(url, entry);
+          if (entry.shareable && this.#trusted) {
+            this.#store(url, entry);
+            // Most readers ask for brotli: start it now, on zlib's threads. Whoever asks for it
+            // waits for this one compression (answer()); whoever asks for identity does not.
+            if (entry.compressible) variantOf(entry, 'br').catch(() => null);
+          }
           // A server error (the database cannot be read) replaces nothing: the last good bytes are
           // answered instead. Another error page replaces nothing newer than itself.
           else if (entry.status >= 500) this.#noteFailure(url);
