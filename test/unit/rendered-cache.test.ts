@@ -318,6 +318,62 @@ describe('freshness after a write', () => {
     expect((await Promise.all(waiting)).map(shown)).toEqual([2, 1, 1, 1, 1]);
   });
 
+  it('under a stream of writes, bytes that finished rendering after the write they miss are answered at once while the page renders again, within the window only', async () => {
+    const { cache, state, finishAll, shown } = manual();
+    const settled = async (read: Promise<Entry>) => {
+      let done = false;
+      void read.then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 0));
+      return done;
+    };
+    const first = cache.get('/');
+    await finishAll();
+    await first;
+    state.version = 2;
+    state.now = 10;
+    const waiting = cache.get('/'); // the first reader after the write starts the render and waits
+    state.version = 3;
+    state.now = 20;
+    cache.observe(); // another write lands while it renders
+    state.now = 30;
+    await finishAll();
+    expect(shown(await waiting)).toBe(2);
+    // Version 2's bytes finished after version 3 was seen: answered at once, and the render starts.
+    const before = state.renders;
+    expect(shown(await cache.get('/'))).toBe(2);
+    expect(state.renders).toBe(before + 1);
+    const writer = cache.get('/', { fresh: true }); // joins that render
+    await finishAll();
+    expect(shown(await writer)).toBe(3);
+    expect(state.renders).toBe(before + 1);
+
+    // A lone write after bytes that finished before it: the reader waits for the new page.
+    state.version = 4;
+    state.now = 40;
+    cache.observe();
+    state.now = 41;
+    const alone = cache.get('/');
+    expect(await settled(alone)).toBe(false);
+    await finishAll();
+    expect(shown(await alone)).toBe(4);
+
+    // Bytes that finished after the write they miss, read STALE_MS after it was seen: the reader waits.
+    state.version = 5;
+    state.now = 50;
+    const again = cache.get('/');
+    state.version = 6;
+    state.now = 60;
+    cache.observe();
+    state.now = 70;
+    await finishAll();
+    expect(shown(await again)).toBe(5);
+    state.now = 60 + STALE_MS;
+    const late = cache.get('/');
+    expect(await settled(late)).toBe(false);
+    await finishAll();
+    expect(shown(await late)).toBe(6);
+  });
+
   it('coalesces renders across writes: a render stamped when it began counts as that version', async () => {
     const { cache, state, finishAll, shown, stampNext } = manual();
     const first = cache.get('/');

@@ -11,7 +11,10 @@
 //    (for entries less than two ticks old), so no text is ever more than two ticks behind the clock.
 //
 // After a write, the first reader of a page starts its render and waits; readers arriving while it
-// renders are not held up. Freshness rules (test/unit/rendered-cache.test.ts):
+// renders are not held up. Under a stream of writes, bytes that finished rendering only after the
+// write they miss was seen count the same (they were being rendered as it landed): the next reader
+// is answered from them at once and starts the next render, within the same window (rule 2).
+// Freshness rules (test/unit/rendered-cache.test.ts):
 //  1. The writer sees the write on the next request: a read marked `fresh` (see front-server.ts:
 //     a staff cookie, a token, or the address a write just came from) always waits for the current
 //     version.
@@ -68,6 +71,8 @@ export interface Entry extends Rendered {
   /** The scopes the page shows (DEPENDS_HEADER); null: it may show anything, every write touches it. */
   deps: readonly string[] | null;
   renderedAt: number;
+  /** When this process stored it (its render finished); undefined for entries never stored. */
+  storedAt?: number;
   etag: string | null;
   /** Worth compressing (shareable text of some size). */
   compressible: boolean;
@@ -364,6 +369,17 @@ export class RenderedCache {
     return next > 0 && now - this.#seen[next]!.at < (this.#options.staleMs ?? STALE_MS);
   }
 
+  /**
+   * Whether the entry's render was still under way when the first write it misses was seen: its
+   * bytes were being made while the write landed, so a reader arriving a moment earlier would have
+   * been answered from the previous bytes while it rendered. Under a stream of writes that is every
+   * render; after a lone write (a reader alone) it is none, and that reader waits.
+   */
+  #finishedAfterMissedWrite(entry: Entry): boolean {
+    const missed = this.#seen.find((s) => s.version > entry.version);
+    return missed !== undefined && entry.storedAt !== undefined && entry.storedAt > missed.at;
+  }
+
   /** The entry to answer this URL with: cached when still true, rendered (once) when not. */
   async get(url: string, read: ReadOptions = {}): Promise<Entry> {
     let version: number;
@@ -400,9 +416,18 @@ export class RenderedCache {
     // with it, see RenderPool's stamp): the previous bytes, for a moment, to anyone but the writer,
     // rather than queueing behind the render. A reader who finds
     // no render under way starts one and waits, so one reading alone always sees the write.
-    if (entry && recent && !read.fresh && entry.version < version && this.#rendering.has(url) && this.#mayServeStale(entry.version, now)) {
-      this.stats.stale++;
-      return entry;
+    if (entry && recent && !read.fresh && entry.version < version && this.#mayServeStale(entry.version, now)) {
+      if (this.#rendering.has(url)) {
+        this.stats.stale++;
+        return entry;
+      }
+      // Its bytes finished rendering after the write they miss was seen (writes keep coming): the
+      // same moment's grace, with the next render started here rather than waited for.
+      if (this.#finishedAfterMissedWrite(entry)) {
+        this.stats.stale++;
+        this.#render(url, version).catch(() => undefined);
+        return entry;
+      }
     }
     // It failed a moment ago: answer the last good bytes rather than asking the database again.
     const failure = entry ? this.#failures.get(entry) : undefined;
@@ -475,6 +500,7 @@ export class RenderedCache {
     const current = this.#entries.get(url);
     // A slower render of an older version must not replace a newer one.
     if (current && current.version > entry.version) return;
+    entry.storedAt = this.#now();
     this.#drop(url);
     this.#entries.set(url, entry);
     this.#bytes += sizeOf(url, entry);
