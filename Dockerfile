@@ -17,6 +17,8 @@ RUN sh scripts/image-build.sh site
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=65536 \
+    MALLOC_TRIM_THRESHOLD_=1048576 \
     HOST=0.0.0.0 \
     PORT=4321 \
     CANDOR_DB=/data/candor.db

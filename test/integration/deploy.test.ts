@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.ts';
-import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.mjs';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../scripts/server-flags.mjs';
 
 const root = path.resolve('.');
 const inCi = process.env.CI === 'true';
@@ -45,6 +45,8 @@ describe('the container image', () => {
     expect(execForm('HEALTHCHECK').slice(-2)).toEqual(['node', 'scripts/healthcheck.mjs']);
     // The server runs as PID 1 with its heap settings, so it never re-executes itself there.
     expect(execForm('CMD')).toEqual(['node', ...SERVER_NODE_FLAGS, 'scripts/serve.ts']);
+    // glibc reads its malloc settings at start: they must be in the image's environment.
+    for (const [name, value] of Object.entries(SERVER_ENV)) expect(finalStage).toContain(`${name}=${value}`);
   });
 
   // About a minute and a half on a busy 2-core machine (a clean production install and a build):
@@ -120,6 +122,8 @@ describe.skipIf(!analyze)('the systemd unit', () => {
     expect(text).toContain(`ExecStart=/srv/candor/node_modules/node/bin/node ${SERVER_NODE_FLAGS.join(' ')} scripts/serve.ts`);
     expect(text).toMatch(/^KillMode=mixed$/m);
     expect(text).toMatch(/^Environment=NODE_ENV=production /m);
+    const environment = text.match(/^Environment=(.*)$/m)![1]!.split(' ');
+    for (const [name, value] of Object.entries(SERVER_ENV)) expect(environment).toContain(`${name}=${value}`);
     expect(text).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT needs it off
   });
 });
