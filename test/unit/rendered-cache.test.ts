@@ -101,6 +101,28 @@ describe('answer', () => {
     expect(toEntry(page(big('x'), { 'content-type': 'image/png' }), 1, 0).compressible).toBe(false);
   });
 
+  it('answers repeated requests the same as the first, per encoding, HEAD and validators included', async () => {
+    const entry = toEntry(page(big('status')), 1, 0);
+    const first = await answer(entry, 'GET', { 'accept-encoding': 'gzip, br' });
+    const again = await answer(entry, 'GET', { 'accept-encoding': 'gzip, br' });
+    expect(again).toEqual(first);
+    expect(first.headers['content-encoding']).toBe('br');
+    const otherSpelling = await answer(entry, 'GET', { 'accept-encoding': 'br;q=1, gzip;q=0.5' });
+    expect(otherSpelling.body).toBe(again.body);
+    const gz = await answer(entry, 'GET', { 'accept-encoding': 'gzip, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.body!).equals(entry.body)).toBe(true);
+    const plain = await answer(entry, 'GET', {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body!.equals(entry.body)).toBe(true);
+    const head = await answer(entry, 'HEAD', { 'accept-encoding': 'br' });
+    expect(head.body).toBeNull();
+    expect(head.headers['content-length']).toBe(String(first.body!.length));
+    const revalidated = await answer(entry, 'GET', { 'accept-encoding': 'br', 'if-none-match': String(first.headers['etag']) });
+    expect(revalidated.status).toBe(304);
+    expect((await answer(entry, 'GET', { 'accept-encoding': 'br' })).status).toBe(200);
+  });
+
   it('compresses on the first request for each encoding, once', async () => {
     const entry = toEntry(page(big('status')), 1, 0);
     expect(entry.variants).toEqual({});

@@ -194,8 +194,44 @@ export interface Answer {
   body: Buffer | null;
 }
 
+/** Accept-Encoding values seen, with the encoding they choose when both are on offer: a few dozen spellings. */
+const chosenEncodings = new Map<string, Encoding>();
+
+function chooseEncoding(acceptEncoding: string | undefined): Encoding {
+  if (acceptEncoding === undefined) return 'identity';
+  let chosen = chosenEncodings.get(acceptEncoding);
+  if (chosen === undefined) {
+    chosen = negotiate(acceptEncoding, { gzip: true, br: true });
+    if (chosenEncodings.size >= 256) chosenEncodings.clear();
+    chosenEncodings.set(acceptEncoding, chosen);
+  }
+  return chosen;
+}
+
+/**
+ * Full answers to plain GETs, kept per entry and encoding from its second request on (most pages a
+ * crawler reads once never need them): the hit path then builds no headers.
+ */
+const preparedAnswers = new WeakMap<Entry, Partial<Record<Encoding, Answer>>>();
+
 /** The bytes and headers to send for one request, given its method and request headers. */
 export async function answer(entry: Entry, method: string, requestHeaders: { 'accept-encoding'?: string; 'if-none-match'?: string }): Promise<Answer> {
+  if (!entry.shareable || requestHeaders['if-none-match'] !== undefined) return answerAfresh(entry, method, requestHeaders);
+  const encoding = entry.compressible ? chooseEncoding(requestHeaders['accept-encoding']) : 'identity';
+  const prepared = preparedAnswers.get(entry);
+  if (!prepared) {
+    preparedAnswers.set(entry, {});
+    return answerAfresh(entry, method, requestHeaders);
+  }
+  let full = prepared[encoding];
+  if (!full) {
+    full = await answerAfresh(entry, 'GET', { 'accept-encoding': encoding });
+    prepared[encoding] = full;
+  }
+  return method === 'HEAD' ? { ...full, body: null } : full;
+}
+
+async function answerAfresh(entry: Entry, method: string, requestHeaders: { 'accept-encoding'?: string; 'if-none-match'?: string }): Promise<Answer> {
   const headers: Record<string, string | string[]> = { ...entry.headers };
   delete headers['content-length'];
   delete headers['content-encoding'];
