@@ -120,6 +120,8 @@ const cache = new ObservedCache({
   // of resident memory more when a crawl and cache-busting filled it (npm run bench:memory).
   maxBytes: 24 * 1024 * 1024,
   maxEntries: 5000,
+  // The requests one turn of the event loop handles share one look at the version (rendered-cache.ts).
+  lookOncePerTurn: true,
 });
 const server = createFrontServer({
   handler,

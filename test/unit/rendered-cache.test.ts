@@ -443,6 +443,34 @@ describe('freshness after a write', () => {
   });
 });
 
+describe('one look at the version per turn of the event loop', () => {
+  it('shares the look among the reads of one turn, and looks again in the next turn and after an explicit look', async () => {
+    let looks = 0;
+    const state = { version: 1 };
+    const cache = new RenderedCache({
+      render: async () => page(big(`version ${state.version}`)),
+      version: () => (looks++, state.version),
+      tickMs: 60_000,
+      maxBytes: 1_000_000,
+      lookOncePerTurn: true,
+    });
+    const shown = async (read: Promise<Entry>) => Number(/version (\d+)/.exec((await read).body.toString())![1]);
+    expect(await shown(cache.get('/'))).toBe(1);
+    await new Promise((r) => setImmediate(r));
+    const before = looks;
+    const a = cache.get('/');
+    state.version = 2; // lands after this turn's look: its reads were all received before it
+    const b = cache.get('/');
+    expect(looks).toBe(before + 1);
+    expect([await shown(a), await shown(b)]).toEqual([1, 1]);
+    cache.observe(); // a write through this server looks again as it finishes
+    expect(await shown(cache.get('/'))).toBe(2);
+    state.version = 3;
+    await new Promise((r) => setImmediate(r));
+    expect(await shown(cache.get('/'))).toBe(3);
+  });
+});
+
 describe('only what a write touched renders again', () => {
   /** Pages that say what they show (as DEPENDS_HEADER), over versions and changes the test controls. */
   function scoped() {
