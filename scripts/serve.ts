@@ -115,10 +115,12 @@ const cache = new ObservedCache({
   },
   version: currentVersion,
   tickMs: tickMs === 0 ? 1 : tickMs,
-  // Bytes and entries both bounded, least recently used first. 24 MB holds the pages most readers
-  // ask for (the home page, recent incidents, feeds, API) many times over; 64 MB cost about 60 MB
-  // of resident memory more when a crawl and cache-busting filled it (npm run bench:memory).
-  maxBytes: 24 * 1024 * 1024,
+  // Bytes and entries both bounded, least recently used first. 16 MB holds the pages most readers
+  // ask for (the large home page counts 160 KB with its variants, an incident page 12 KB) many times
+  // over. Each MB of bound costs about 2.5 MB of resident memory under a crawl, which keeps evicting:
+  // evicted pages stay allocated until the next full collection. 24 MB peaked 20 MB higher, 64 MB
+  // about 80 MB higher (npm run bench:memory).
+  maxBytes: 16 * 1024 * 1024,
   maxEntries: 5000,
   // The requests one turn of the event loop handles share one look at the version (rendered-cache.ts).
   lookOncePerTurn: true,
