@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/sequencer.ts';
 
 // Hashing passwords at OWASP's argon2 cost takes ~150 ms each here, and the suite hashes hundreds:
 // everything but test/db/password-cost.test.ts (which checks the real cost) uses a trivial one.
@@ -13,6 +14,9 @@ export default defineConfig({
     // Most HTTP and browser test files spend their time waiting for their own server or
     // Chromium process, so more files than cores run at once (vitest's default is cores − 1).
     maxWorkers: 3,
+    // The longest files start first (test/support/sequencer.ts, figures in test/durations.json), so
+    // that a clean checkout, which has no results cache to go by, does not end on one long file.
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
