@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { monthKey, monthWindow } from '../domain/time-zone.ts';
 import { NotFound } from './errors.ts';
-import { listIncidentIds, loadIncidentSummaries, type IncidentSummary } from './incidents.ts';
+import { listIncidentIds, loadIncidentListings, type IncidentListing } from './incidents.ts';
 import { listMaintenanceIds, loadMaintenanceSummaries, type MaintenanceSummary } from './maintenance.ts';
 import { loadSite, type Site } from './site.ts';
 
@@ -14,7 +14,7 @@ export interface HistoryMonth {
   year: number;
   month: number;
   start: number;
-  incidents: IncidentSummary[];
+  incidents: IncidentListing[];
   maintenance: MaintenanceSummary[];
 }
 
@@ -52,7 +52,7 @@ export function getHistoryPage(db: Db, options: { page: number; componentSlug: s
       year,
       month,
       start: window.start,
-      incidents: loadIncidentSummaries(db, listIncidentIds(db, incidentFilter(window, selected?.id)), now),
+      incidents: loadIncidentListings(db, listIncidentIds(db, incidentFilter(window, selected?.id)), now),
       maintenance: loadMaintenanceSummaries(db, listMaintenanceIds(db, maintenanceFilter(window, selected?.id), 'newest')),
     });
   }

@@ -1,6 +1,6 @@
 // Incident read models. Visibility is decided here once (every incident but an alert's unpublished
 // draft is public) and serves the HTML pages, the JSON API and the feeds alike.
-import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, min, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import * as s from '../../db/schema.ts';
 import { computeDurations, computeShownDurations, type TimelineDurations, type TimelineMoments } from '../domain/durations.ts';
@@ -119,16 +119,52 @@ function bothDurations(moments: TimelineMoments, now: number) {
 
 export function loadIncidentSummaries(db: Db, ids: number[], now: number): IncidentSummary[] {
   if (ids.length === 0) return [];
-  const rows = db.select().from(s.incidents).where(inArray(s.incidents.id, ids)).all();
   const updates = loadUpdates(db, ids);
+  // With updatesOf given, summarise includes both update fields.
+  return summarise(db, ids, now, (id) => (updates.get(id) ?? []).map((u) => u.createdAt), (id) => updates.get(id) ?? []) as IncidentSummary[];
+}
+
+/** An incident as a list shows it (IncidentCard): everything but its updates' texts. */
+export type IncidentListing = Omit<IncidentSummary, 'latestUpdate' | 'updates'>;
+
+/**
+ * loadIncidentSummaries without the updates (their texts were most of what /history read): a
+ * list needs only when the first was published.
+ */
+export function loadIncidentListings(db: Db, ids: number[], now: number): IncidentListing[] {
+  if (ids.length === 0) return [];
+  const firsts = new Map(
+    db
+      .select({ incidentId: s.incidentUpdates.incidentId, first: min(s.incidentUpdates.createdAt) })
+      .from(s.incidentUpdates)
+      .where(inArray(s.incidentUpdates.incidentId, ids))
+      .groupBy(s.incidentUpdates.incidentId)
+      .all()
+      .map((r) => [r.incidentId, r.first!]),
+  );
+  return summarise(db, ids, now, (id) => {
+    const first = firsts.get(id);
+    return first === undefined ? [] : [first];
+  });
+}
+
+/** The summaries of these incidents, in this order; with their updates when updatesOf is given. */
+function summarise(
+  db: Db,
+  ids: number[],
+  now: number,
+  updateCreatedAtsOf: (id: number) => number[],
+  updatesOf?: (id: number) => UpdateView[],
+): (IncidentListing & Partial<Pick<IncidentSummary, 'latestUpdate' | 'updates'>>)[] {
+  const rows = db.select().from(s.incidents).where(inArray(s.incidents.id, ids)).all();
   const components = loadAffectedComponents(db, ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const coveringPolicies = policiesCovering(db);
   return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
-    const own = updates.get(id) ?? [];
-    const firstUpdateAt = firstPublicUpdateAt(own.map((u) => u.createdAt), row.publishedAt);
+    const own = updatesOf?.(id);
+    const firstUpdateAt = firstPublicUpdateAt(updateCreatedAtsOf(id), row.publishedAt);
     return [
       {
         id: row.id,
@@ -149,8 +185,7 @@ export function loadIncidentSummaries(db: Db, ids: number[], now: number): Incid
         detectionToFirstUpdateMs: row.detectedAt === null || firstUpdateAt === null ? null : Math.max(0, firstUpdateAt - row.detectedAt),
         importedFrom: row.importedFrom,
         draft: row.draft,
-        latestUpdate: own[0] ?? null,
-        updates: own,
+        ...(own ? { latestUpdate: own[0] ?? null, updates: own } : {}),
         components: (components.get(id) ?? []).map((c) => ({ ...c, current: worstStatus(c.periods.filter((p) => p.startedAt <= now && (p.endedAt === null || p.endedAt > now)).map((p) => p.level)) })),
         recordedImpact:
           row.status !== 'resolved' || components.has(id) || row.mitigatedAt !== null || row.impactEndedAt !== null,
