@@ -21,6 +21,15 @@ export interface DeliverySupervisorOptions {
   nice?: number;
   /** The thread's entry (tests start one that fails on purpose). */
   entry?: URL;
+  /**
+   * Whether a delivery is due (a cheap query on the main thread's connection). With it, the thread
+   * runs only while there is something to send: it is started when something falls due and ends
+   * itself after idleExitMs with nothing to claim, so a quiet server carries no delivery thread.
+   * Without it, the thread runs from the start until stop().
+   */
+  due?: () => boolean;
+  /** How long an on-demand thread stays with nothing to send (default one minute). */
+  idleExitMs?: number;
   /** Waits before restarts, by deaths in a row. */
   restartDelayMs?: (deathsInARow: number) => number;
   clock?: () => number;
@@ -45,11 +54,14 @@ const STOP_TIMEOUT_MS = 15_000;
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
 
 export class DeliverySupervisor {
-  readonly #o: Required<Omit<DeliverySupervisorOptions, 'entry'>> & { entry: URL };
+  readonly #o: Required<Omit<DeliverySupervisorOptions, 'entry' | 'due'>> & Pick<DeliverySupervisorOptions, 'due'> & { entry: URL };
   #thread: Worker | null = null;
   #restartTimer: NodeJS.Timeout | undefined;
   #deaths = 0;
   #stopping: Promise<void> | null = null;
+  /** The database cannot be written: nothing more is started. */
+  #unavailable = false;
+  #watch: NodeJS.Timeout | undefined;
   #ready: Promise<number | null>;
   #onReady!: (nice: number | null) => void;
   /** Threads started so far (1 plus the restarts). */
@@ -61,12 +73,28 @@ export class DeliverySupervisor {
       nice: 10,
       entry: new URL('./delivery-thread.ts', import.meta.url),
       restartDelayMs,
+      idleExitMs: 60_000,
       clock: () => performance.now(),
       ...options,
     };
     this.#ready = new Promise((resolve) => (this.#onReady = resolve));
     if (!options.config.smtpUrl) this.#o.log.info({}, 'Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
-    this.#start();
+    if (this.#o.due) {
+      this.#watch = setInterval(() => this.#startIfDue(), this.#o.pollMs);
+      this.#watch.unref();
+      this.#startIfDue();
+    } else this.#start();
+  }
+
+  #startIfDue(): void {
+    if (this.#thread || this.#stopping || this.#unavailable || this.#restartTimer) return;
+    let due = false;
+    try {
+      due = this.#o.due!();
+    } catch {
+      // The database cannot be read just now: the next look may succeed.
+    }
+    if (due) this.#start();
   }
 
   /** Resolves with the thread's nice value (null when it could not be read) once it delivers. */
@@ -82,16 +110,17 @@ export class DeliverySupervisor {
   #start(): void {
     this.starts++;
     const startedAt = this.#o.clock();
-    const data: DeliveryThreadData = { config: this.#o.config, pollMs: this.#o.pollMs, nice: this.#o.nice };
+    const data: DeliveryThreadData = { config: this.#o.config, pollMs: this.#o.pollMs, nice: this.#o.nice, idleExitMs: this.#o.due ? this.#o.idleExitMs : 0 };
     const thread = new Worker(this.#o.entry, { workerData: data, resourceLimits: RESOURCE_LIMITS, name: 'candor-delivery' });
     this.#thread = thread;
-    let unavailable = false;
+    let idle = false;
     let failure: string | null = null;
     thread.on('message', (message: DeliveryThreadMessage) => {
       if (message.type === 'log') this.#o.log.info({}, this.#redact(message.line));
       else if (message.type === 'ready') this.#onReady(message.nice);
+      else if (message.type === 'idle') idle = true;
       else {
-        unavailable = true;
+        this.#unavailable = true;
         this.#o.log.warn({ err: this.#redact(message.reason) }, 'notification delivery is not running: the database cannot be written; restart Candor once it can');
       }
     });
@@ -100,11 +129,14 @@ export class DeliverySupervisor {
     });
     thread.on('exit', (code) => {
       this.#thread = null;
-      if (this.#stopping || unavailable) return;
+      if (this.#stopping || this.#unavailable || idle) return;
       this.#deaths = this.#o.clock() - startedAt >= HEALTHY_RUN_MS ? 1 : this.#deaths + 1;
       const delayMs = this.#o.restartDelayMs(this.#deaths);
       this.#o.log.warn({ code, err: failure, deathsInARow: this.#deaths, restartInMs: delayMs }, 'the notification delivery thread stopped unexpectedly; starting it again');
-      this.#restartTimer = setTimeout(() => this.#start(), delayMs);
+      this.#restartTimer = setTimeout(() => {
+        this.#restartTimer = undefined;
+        this.#start();
+      }, delayMs);
       this.#restartTimer.unref();
     });
   }
@@ -129,6 +161,7 @@ export class DeliverySupervisor {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       clearTimeout(this.#restartTimer);
+      clearInterval(this.#watch);
       const thread = this.#thread;
       if (!thread) return;
       const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));

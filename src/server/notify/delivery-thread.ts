@@ -11,17 +11,21 @@ export interface DeliveryThreadData {
   pollMs: number;
   /** The nice value for this thread (0 leaves it as it is). */
   nice: number;
+  /** Stop once nothing was claimed for this long (0: run until told to stop). */
+  idleExitMs: number;
 }
 
 /** Thread → supervisor. */
 export type DeliveryThreadMessage =
   | { type: 'log'; line: string }
   | { type: 'ready'; nice: number | null }
+  /** Nothing to send for idleExitMs: the thread ends itself, and is started again when something falls due. */
+  | { type: 'idle' }
   /** The database cannot be written: not retried until Candor restarts. */
   | { type: 'unavailable'; reason: string };
 
 const port = parentPort!;
-const { config, pollMs, nice } = workerData as DeliveryThreadData;
+const { config, pollMs, nice, idleExitMs } = workerData as DeliveryThreadData;
 const post = (message: DeliveryThreadMessage) => port.postMessage(message);
 
 let niced: number | null = null;
@@ -41,11 +45,23 @@ try {
 }
 if (worker) {
   const running = worker;
-  port.on('message', (message: 'stop') => {
-    if (message !== 'stop') return;
-    // Stops claiming, records the messages in flight, closes the SMTP pool and the connection.
+  let stopping = false;
+  // Stops claiming, records the messages in flight, closes the SMTP pool and the connection.
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void running.stop().finally(() => process.exit(0));
+  };
+  port.on('message', (message: 'stop') => {
+    if (message === 'stop') stop();
   });
   running.start(pollMs);
   post({ type: 'ready', nice: niced });
+  if (idleExitMs > 0) {
+    setInterval(() => {
+      if (stopping || Date.now() - running.lastWorkAt < idleExitMs) return;
+      post({ type: 'idle' });
+      stop();
+    }, Math.min(idleExitMs, 1000));
+  }
 }

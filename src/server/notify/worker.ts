@@ -66,6 +66,8 @@ export class DeliveryWorker {
   #running: Promise<RunSummary> | undefined;
   #stopped = false;
   #pollMs = 1000;
+  #lastWorkAt: number;
+  #working = false;
 
   constructor(options: WorkerOptions) {
     this.#o = {
@@ -79,6 +81,12 @@ export class DeliveryWorker {
       ...options,
     };
     this.#kinds = Object.keys(options.senders).filter((k) => options.senders[k] !== undefined);
+    this.#lastWorkAt = this.#o.clock();
+  }
+
+  /** When the worker last had something to send (now while it sends; else when made): how long it has been idle. */
+  get lastWorkAt(): number {
+    return this.#working ? this.#o.clock() : this.#lastWorkAt;
   }
 
   /** The kinds this worker can send; rows of other kinds wait for a worker that can. */
@@ -95,6 +103,7 @@ export class DeliveryWorker {
       const now = this.#o.clock();
       const jobs = this.#o.store.claim(this.#kinds, now, now + this.#o.leaseMs, this.#o.batchSize);
       if (jobs.length === 0) return summary;
+      this.#working = true;
       let next = 0;
       const lane = async () => {
         while (next < jobs.length && !this.#stopped) {
@@ -103,7 +112,12 @@ export class DeliveryWorker {
           summary[outcome]++;
         }
       };
-      await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, jobs.length) }, lane));
+      try {
+        await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, jobs.length) }, lane));
+      } finally {
+        this.#working = false;
+        this.#lastWorkAt = this.#o.clock();
+      }
       // Stopping: what was claimed but not begun goes back at once rather than after the lease.
       if (next < jobs.length) this.#o.store.release(jobs.slice(next).map((j) => j.id));
     }

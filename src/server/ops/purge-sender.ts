@@ -5,9 +5,6 @@ import type { DeliveryJob } from '../notify/outbox.ts';
 import { acceptOrThrow, postJson } from '../notify/senders/http-post.ts';
 import type { Sender } from '../notify/worker.ts';
 
-/** The outbox kind of a purge (here, not in purge.ts, so the delivery thread loads no drizzle or site code). */
-export const PURGE_KIND = 'purge';
-
 export function createPurgeSender(purge: { url: string; authorization: string | null }): Sender {
   return {
     async send(job: DeliveryJob): Promise<string> {

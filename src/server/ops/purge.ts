@@ -9,7 +9,7 @@ import type { AuditEntry } from '../commands/run-command.ts';
 import type { Tx } from '../actor.ts';
 import { SITE_WIDE_PATHS } from '../public-paths.ts';
 import { publicUrlOf } from '../site.ts';
-import { PURGE_KIND } from './purge-sender.ts';
+import { PURGE_KIND } from '../notify/sender-kinds.ts';
 
 export { PURGE_KIND };
 

@@ -130,6 +130,32 @@ describe('the delivery thread', () => {
     expect(JSON.stringify(lines)).not.toContain('s3cret');
   });
 
+  it('runs only while something is due when given a due check: started by a fan-out, gone once idle, started again', async () => {
+    let looks = 0;
+    const due = () => {
+      looks++;
+      return c.db.$client.prepare(`select exists(select 1 from deliveries where kind = 'email' and status = 'pending' and next_attempt_at <= ?)`).pluck().get(Date.now()) === 1;
+    };
+    supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20, due, idleExitMs: 300 });
+    await until('five looks', () => looks >= 5);
+    expect(supervisor.starts).toBe(0);
+    expect(supervisor.thread).toBeNull();
+
+    fanOut(50);
+    await until('every delivery recorded', () => pending() === 0);
+    expect(supervisor.starts).toBe(1);
+    await until('the idle thread to end itself', () => supervisor!.thread === null);
+    const looksWhenGone = looks;
+    await until('five more looks', () => looks >= looksWhenGone + 5);
+    expect(supervisor.starts).toBe(1);
+
+    openIncident(c.db, EDITOR, { title: 'And again', impact: 'minor', message: 'A second message.' }, now);
+    await until('the second fan-out recorded', () => pending() === 0 && sink.messageIds.length >= 100);
+    expect(supervisor.starts).toBe(2);
+    expect(new Set(sink.messageIds).size).toBe(100);
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
   it('waits from half a second doubling up to 30 s between restarts', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map(restartDelayMs)).toEqual([500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
   });

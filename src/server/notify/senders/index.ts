@@ -1,12 +1,15 @@
 // The senders a running Candor has: email only when an SMTP server is configured.
 import type { Config } from '../../../config.ts';
-import { createPurgeSender, PURGE_KIND } from '../../ops/purge-sender.ts';
+import { createPurgeSender } from '../../ops/purge-sender.ts';
+import { PURGE_KIND } from '../sender-kinds.ts';
 import type { Sender } from '../worker.ts';
 import { createChatSender } from './chat.ts';
 import { createEmailSender } from './email.ts';
 import { createWebhookSender } from './webhook.ts';
 
-export function createSenders(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'> & { purge?: Config['purge'] }, concurrency: number): Record<string, Sender> {
+type SenderConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'> & { purge?: Config['purge'] };
+
+export function createSenders(config: SenderConfig, concurrency: number): Record<string, Sender> {
   const web = { allowPrivate: config.webhookAllowPrivate };
   const senders: Record<string, Sender> = {
     webhook: createWebhookSender(web),
