@@ -1,6 +1,7 @@
 // The delivery worker on its own database connection: what the delivery thread runs
 // (delivery-thread.ts), and what the crash test's child process runs.
 import Database from 'better-sqlite3';
+import { limitPageCache } from '../../../db/page-cache.ts';
 import type { Config } from '../../config.ts';
 import { OutboxStore } from './outbox.ts';
 import { createSenders } from './senders/index.ts';
@@ -25,6 +26,7 @@ export function openDeliveryWorker(config: DeliveryConfig, log: (line: string) =
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    limitPageCache(sqlite);
     // Under Litestream, checkpoints are its job (see db/client.ts).
     if (config.litestream) sqlite.pragma('wal_autocheckpoint = 0');
     const store = new OutboxStore(sqlite);
