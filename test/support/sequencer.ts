@@ -6,8 +6,8 @@
 // A file's expected time is vitest's cached duration when there is one (a local re-run), else its
 // figure in test/durations.json (seconds, from a recorded run: `npm run test:durations` rewrites it
 // from a JSON report), else 0, ties broken by size. Files that failed last time still go first.
-// Files of the non-isolated unit project stay together after the long ones, so that one worker
-// process serves them in turn instead of a new one per file.
+// The short files of each non-isolated project stay together after the long ones, so that its
+// worker processes serve them in turn instead of a new one per file.
 import fs from 'node:fs';
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -35,7 +35,11 @@ export default class LongestFirst extends BaseSequencer {
     });
     const LONG_MS = 5_000;
     const rank = (k: (typeof keyed)[number]) => (k.failed ? 0 : k.ms >= LONG_MS || !k.shared ? 1 : 2);
-    keyed.sort((a, b) => rank(a) - rank(b) || b.ms - a.ms || b.size - a.size || (a.spec.moduleId < b.spec.moduleId ? -1 : 1));
+    // Short shared files by project, so that each project's run of them reuses its workers.
+    const project = (k: (typeof keyed)[number]) => (rank(k) === 2 ? k.spec.project.name : '');
+    keyed.sort((a, b) =>
+      rank(a) - rank(b) || (project(a) < project(b) ? -1 : project(a) > project(b) ? 1 : 0) ||
+      b.ms - a.ms || b.size - a.size || (a.spec.moduleId < b.spec.moduleId ? -1 : 1));
     return keyed.map((k) => k.spec);
   }
 }
