@@ -23,6 +23,7 @@ import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { FAULT_HEADER, noteReadFault } from '../src/server/read-faults.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
 import { DeliverySupervisor } from '../src/server/notify/delivery-supervisor.ts';
+import { setInProcessWriter } from '../src/server/in-process-writer.ts';
 import { senderKinds } from '../src/server/notify/sender-kinds.ts';
 import { describeStartup, PREPARED_DAMAGED, readyStartup } from './database-ready.ts';
 import { hasServerFlags, SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.mjs';
@@ -182,6 +183,8 @@ else {
     return dueQuery.get(Date.now(), kinds) === 1;
   };
   delivery = new DeliverySupervisor({ config, log, due });
+  // A staff write that meets the thread's write lock waits the moment it takes, not refused.
+  setInProcessWriter(delivery.writer);
 }
 try {
   telemetry.watchOutbox(versionDb);

@@ -4,6 +4,7 @@
 // the messages in flight and closes its connection before the returned promise resolves.
 import { Worker } from 'node:worker_threads';
 import type { DeliveryConfig } from './start-worker.ts';
+import { InProcessWriter } from '../in-process-writer.ts';
 import type { DeliveryThreadData, DeliveryThreadMessage } from './delivery-thread.ts';
 
 /** Lines the supervisor writes: the server passes its pino logger. */
@@ -66,6 +67,8 @@ export class DeliverySupervisor {
   #onReady!: (nice: number | null) => void;
   /** Threads started so far (1 plus the restarts). */
   starts = 0;
+  /** Up while the thread writes: the server's own writes wait for it rather than being refused (in-process-writer.ts). */
+  readonly writer = new InProcessWriter();
 
   constructor(options: DeliverySupervisorOptions) {
     this.#o = {
@@ -110,7 +113,13 @@ export class DeliverySupervisor {
   #start(): void {
     this.starts++;
     const startedAt = this.#o.clock();
-    const data: DeliveryThreadData = { config: this.#o.config, pollMs: this.#o.pollMs, nice: this.#o.nice, idleExitMs: this.#o.due ? this.#o.idleExitMs : 0 };
+    const data: DeliveryThreadData = {
+      config: this.#o.config,
+      pollMs: this.#o.pollMs,
+      nice: this.#o.nice,
+      idleExitMs: this.#o.due ? this.#o.idleExitMs : 0,
+      writer: this.writer.buffer,
+    };
     const thread = new Worker(this.#o.entry, { workerData: data, resourceLimits: RESOURCE_LIMITS, name: 'candor-delivery' });
     this.#thread = thread;
     let idle = false;
@@ -129,6 +138,8 @@ export class DeliverySupervisor {
     });
     thread.on('exit', (code) => {
       this.#thread = null;
+      // Ended in the middle of a write: SQLite let go of its lock with the connection.
+      if (this.writer.held()) this.writer.release();
       if (this.#stopping || this.#unavailable || idle) return;
       this.#deaths = this.#o.clock() - startedAt >= HEALTHY_RUN_MS ? 1 : this.#deaths + 1;
       const delayMs = this.#o.restartDelayMs(this.#deaths);

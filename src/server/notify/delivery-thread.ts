@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDeliveryWorker, type DeliveryConfig } from './start-worker.ts';
+import { InProcessWriter } from '../in-process-writer.ts';
 
 export interface DeliveryThreadData {
   config: DeliveryConfig;
@@ -13,6 +14,8 @@ export interface DeliveryThreadData {
   nice: number;
   /** Stop once nothing was claimed for this long (0: run until told to stop). */
   idleExitMs: number;
+  /** The flag raised while this thread writes (in-process-writer.ts). */
+  writer?: SharedArrayBuffer;
 }
 
 /** Thread → supervisor. */
@@ -25,7 +28,7 @@ export type DeliveryThreadMessage =
   | { type: 'unavailable'; reason: string };
 
 const port = parentPort!;
-const { config, pollMs, nice, idleExitMs } = workerData as DeliveryThreadData;
+const { config, pollMs, nice, idleExitMs, writer } = workerData as DeliveryThreadData;
 const post = (message: DeliveryThreadMessage) => port.postMessage(message);
 
 let niced: number | null = null;
@@ -38,7 +41,7 @@ try {
 
 let worker: ReturnType<typeof openDeliveryWorker> | null = null;
 try {
-  worker = openDeliveryWorker(config, (line) => post({ type: 'log', line }));
+  worker = openDeliveryWorker(config, (line) => post({ type: 'log', line }), { writer: writer ? new InProcessWriter(writer) : undefined });
 } catch (error) {
   post({ type: 'unavailable', reason: (error as Error).message });
   port.close();

@@ -3,6 +3,7 @@
 // module graph a second time (see scripts/serve.ts).
 import type Database from 'better-sqlite3';
 import type { NotificationContent } from './content.ts';
+import type { InProcessWriter } from '../in-process-writer.ts';
 
 export interface SubscriberRecord {
   publicId: string;
@@ -60,8 +61,12 @@ export class OutboxStore {
   readonly #releaseAll: Database.Statement;
   readonly #sqlite: Database.Database;
 
-  constructor(sqlite: Database.Database) {
+  /** Raised while this store writes (the delivery thread's: see in-process-writer.ts). */
+  readonly #writing: <T>(write: () => T) => T;
+
+  constructor(sqlite: Database.Database, writer?: InProcessWriter) {
     this.#sqlite = sqlite;
+    this.#writing = writer ? (write) => writer.hold(write) : (write) => write();
     // A claim is a lease: the row stays pending, and if this process dies before recording the
     // outcome, the lease runs out and another run sends it again (with the same idempotency key).
     this.#claim = sqlite.prepare(`
@@ -107,7 +112,8 @@ export class OutboxStore {
 
   /** Leases up to `limit` due deliveries of the given kinds until `leaseUntil`. */
   claim(kinds: readonly string[], now: number, leaseUntil: number, limit: number): DeliveryJob[] {
-    const ids = (this.#claim.all({ kinds: JSON.stringify(kinds), now, leaseUntil, limit }) as { id: number }[]).map((r) => r.id);
+    const claimed = this.#writing(() => this.#claim.all({ kinds: JSON.stringify(kinds), now, leaseUntil, limit }) as { id: number }[]);
+    const ids = claimed.map((r) => r.id);
     if (ids.length === 0) return [];
     // A fan-out claims many rows of one notification: parse its content once.
     const contents = new Map<string, NotificationContent>();
@@ -116,28 +122,32 @@ export class OutboxStore {
 
   /** The receiver accepted it: done, with the attempt recorded, in one transaction. */
   recordDelivered(id: number, at: number, result: string, durationMs: number): void {
-    this.#sqlite.transaction(() => {
-      this.#delivered.run({ id, at });
-      this.#attempt.run({ id, at, ok: 1, result, durationMs });
-    })();
+    this.#writing(() =>
+      this.#sqlite.transaction(() => {
+        this.#delivered.run({ id, at });
+        this.#attempt.run({ id, at, ok: 1, result, durationMs });
+      })(),
+    );
   }
 
   /** A failed try: retried at `next`, or (null) given up for good — webhooks and chat are then switched off. */
   recordFailure(id: number, at: number, error: string, durationMs: number, next: number | null): void {
-    this.#sqlite.transaction(() => {
-      if (next === null) {
-        this.#failed.run({ id, error });
-        this.#disable.run({ id, at, reason: `Deliveries failed for 24 hours; the last error: ${error}` });
-      } else {
-        this.#retry.run({ id, next, error });
-      }
-      this.#attempt.run({ id, at, ok: 0, result: error, durationMs });
-    })();
+    this.#writing(() =>
+      this.#sqlite.transaction(() => {
+        if (next === null) {
+          this.#failed.run({ id, error });
+          this.#disable.run({ id, at, reason: `Deliveries failed for 24 hours; the last error: ${error}` });
+        } else {
+          this.#retry.run({ id, next, error });
+        }
+        this.#attempt.run({ id, at, ok: 0, result: error, durationMs });
+      })(),
+    );
   }
 
   /** Gives claimed rows back unsent. */
   release(ids: readonly number[]): void {
-    this.#release.run(JSON.stringify(ids));
+    this.#writing(() => this.#release.run(JSON.stringify(ids)));
   }
 
   /**
@@ -145,7 +155,7 @@ export class OutboxStore {
    * database (the server), so whatever it held before it started again was never finished.
    */
   releaseAll(): number {
-    return this.#releaseAll.run().changes;
+    return this.#writing(() => this.#releaseAll.run().changes);
   }
 
   /** When the next pending delivery of these kinds falls due (null when none is pending). */

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { limitPageCache } from '../../../db/page-cache.ts';
 import type { Config } from '../../config.ts';
 import { OutboxStore } from './outbox.ts';
+import type { InProcessWriter } from '../in-process-writer.ts';
 import { createSenders } from './senders/index.ts';
 import { DeliveryWorker } from './worker.ts';
 
@@ -17,7 +18,7 @@ export type DeliveryConfig = Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom
  * Opens the worker's own connection, releases the leases a dead worker left (only one delivers per
  * database) and returns the worker, not yet started. Throws when the database cannot be written.
  */
-export function openDeliveryWorker(config: DeliveryConfig, log: (line: string) => void, options: { busyTimeoutMs?: number; batchSize?: number } = {}): DeliveryWorker {
+export function openDeliveryWorker(config: DeliveryConfig, log: (line: string) => void, options: { busyTimeoutMs?: number; batchSize?: number; writer?: InProcessWriter } = {}): DeliveryWorker {
   const sqlite = new Database(config.databasePath, { fileMustExist: true });
   try {
     sqlite.pragma('journal_mode = WAL');
@@ -29,7 +30,7 @@ export function openDeliveryWorker(config: DeliveryConfig, log: (line: string) =
     limitPageCache(sqlite);
     // Under Litestream, checkpoints are its job (see db/client.ts).
     if (config.litestream) sqlite.pragma('wal_autocheckpoint = 0');
-    const store = new OutboxStore(sqlite);
+    const store = new OutboxStore(sqlite, options.writer);
     store.releaseAll();
     return new DeliveryWorker({
       store,

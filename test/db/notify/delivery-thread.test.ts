@@ -88,6 +88,10 @@ describe('the delivery thread', () => {
     }
     await until('every delivery recorded', () => pending() === 0);
     expect(new Set(sink.recipients).size).toBe(200);
+    // Its writes raised the flag the server's writes look at (in-process-writer.ts): a claim, and
+    // one record per message at least; and it is down now.
+    expect(supervisor.writer.releases()).toBeGreaterThan(200);
+    expect(supervisor.writer.held()).toBe(false);
     await supervisor.stop();
     expect(supervisor.thread).toBeNull();
     if (process.platform === 'linux') expect([...threadNices().values()].filter((nice) => nice === 10)).toEqual([]);
