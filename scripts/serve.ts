@@ -182,7 +182,7 @@ else {
     dueQuery ??= versionDb.prepare<[number, string]>(`select exists(select 1 from deliveries where status = 'pending' and next_attempt_at <= ? and kind in (select value from json_each(?)))`).pluck();
     return dueQuery.get(Date.now(), kinds) === 1;
   };
-  delivery = new DeliverySupervisor({ config, log, due });
+  delivery = new DeliverySupervisor({ config, log, due, nice: config.deliveryNice });
   // A staff write that meets the thread's write lock waits the moment it takes, not refused.
   setInProcessWriter(delivery.writer);
 }

@@ -65,6 +65,11 @@ export interface Config {
    */
   webhookAllowPrivate: boolean;
   /**
+   * The delivery thread's nice value (Linux: that thread only). 10 lets readers of the site go first
+   * when the cores are busy; on a host busy with other work, a lower value keeps mail moving.
+   */
+  deliveryNice: number;
+  /**
    * argon2id cost for new password hashes. `standard` is OWASP's recommendation; `test` is a
    * trivial cost for the test suite only (hundreds of hashes), ignored when NODE_ENV=production.
    * Stored hashes name their own cost, so either kind still verifies under the other.
@@ -223,6 +228,7 @@ const ENV = z.object({
   }),
   CANDOR_MAIL_FROM: text,
   CANDOR_WEBHOOK_ALLOW_PRIVATE: flag('CANDOR_WEBHOOK_ALLOW_PRIVATE'),
+  CANDOR_DELIVERY_NICE: whole('CANDOR_DELIVERY_NICE', 0, 19),
   CANDOR_PASSWORD_HASH_COST: variable((raw) =>
     raw === 'standard' || raw === 'test' ? raw : { refused: `CANDOR_PASSWORD_HASH_COST must be standard or test, got "${raw}"` },
   ),
@@ -303,6 +309,7 @@ export function configFrom(variables: Record<string, string | undefined>): Confi
     smtpUrl: env.CANDOR_SMTP_URL ?? null,
     mailFrom: env.CANDOR_MAIL_FROM ?? 'Candor <status@localhost>',
     webhookAllowPrivate: env.CANDOR_WEBHOOK_ALLOW_PRIVATE ?? false,
+    deliveryNice: env.CANDOR_DELIVERY_NICE ?? 10,
     passwordHashCost: env.CANDOR_PASSWORD_HASH_COST === 'test' && !production ? 'test' : 'standard',
   };
 }

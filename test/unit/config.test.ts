@@ -27,6 +27,7 @@ describe('configFrom', () => {
       smtpUrl: null,
       mailFrom: 'Candor <status@localhost>',
       webhookAllowPrivate: false,
+      deliveryNice: 10,
       passwordHashCost: 'standard',
     });
     expect(config.connections).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxPerAddress: 256, maxTotal: 8000 });
@@ -51,6 +52,7 @@ describe('configFrom', () => {
       CANDOR_MAIL_FROM: '',
       CANDOR_PASSWORD_HASH_COST: 'test',
       CANDOR_MAX_CONNECTIONS: '100',
+      CANDOR_DELIVERY_NICE: '0',
     });
     expect(config).toMatchObject({
       databasePath: path.resolve('/srv/candor/db/x.db'),
@@ -67,6 +69,7 @@ describe('configFrom', () => {
       smtpUrl: 'smtps://u:p@mail.example.com:465',
       mailFrom: 'Candor <status@localhost>',
       passwordHashCost: 'test',
+      deliveryNice: 0,
     });
     // Behind a trusted proxy its one address carries everyone's connections: no per-address cap.
     expect(config.connections).toMatchObject({ maxPerAddress: null, maxTotal: 100 });
@@ -90,6 +93,7 @@ describe('configFrom', () => {
     ['CANDOR_PURGE_URL', 'ftp://x', 'CANDOR_PURGE_URL must be an http(s) address, got "ftp://x"'],
     ['CANDOR_SMTP_URL', 'http://mail', 'CANDOR_SMTP_URL must start with smtp:// or smtps://'],
     ['CANDOR_PASSWORD_HASH_COST', 'cheap', 'CANDOR_PASSWORD_HASH_COST must be standard or test, got "cheap"'],
+    ['CANDOR_DELIVERY_NICE', '20', 'CANDOR_DELIVERY_NICE must be a whole number from 0 to 19, got "20"'],
     ['CANDOR_REQUEST_TIMEOUT_S', '0', 'CANDOR_REQUEST_TIMEOUT_S must be a whole number from 1 to 3600, got "0"'],
   ])('%s=%s is refused in one line naming it', (name, value, message) => {
     expect(() => configFrom({ ...ROOT, [name]: value })).toThrow(new Error(message));
