@@ -7,7 +7,6 @@
 // Stops on SIGTERM or SIGINT: no new connections, requests in flight are answered (for up to
 // STOP_GRACE_MS), then it logs that it stopped and exits 0.
 import type http from 'node:http';
-import type Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,9 +21,10 @@ import { RenderPool } from '../src/server/http/render-pool.ts';
 import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { FAULT_HEADER, noteReadFault } from '../src/server/read-faults.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
-import { DeliverySupervisor } from '../src/server/notify/delivery-supervisor.ts';
+import { DELIVERY_NOT_RUNNING, DeliverySupervisor } from '../src/server/notify/delivery-supervisor.ts';
 import { setInProcessWriter } from '../src/server/in-process-writer.ts';
 import { senderKinds } from '../src/server/notify/sender-kinds.ts';
+import { dueCheck } from '../src/server/notify/outbox.ts';
 import { describeStartup, PREPARED_DAMAGED, readyStartup } from './database-ready.ts';
 import { hasServerFlags, SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.mjs';
 
@@ -174,15 +174,9 @@ log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first re
 // The thread runs only while something is due (an indexed look on the cache's read-only connection
 // every half second): a quiet server carries no delivery thread and its memory.
 let delivery: DeliverySupervisor | null = null;
-if (damaged) log.warn({ err: 'the database is damaged' }, 'notification delivery is not running: the database cannot be written; restart Candor once it can');
+if (damaged) log.warn({ err: 'the database is damaged' }, DELIVERY_NOT_RUNNING);
 else {
-  const kinds = JSON.stringify(senderKinds(config));
-  let dueQuery: Database.Statement<[number, string]> | null = null;
-  const due = () => {
-    dueQuery ??= versionDb.prepare<[number, string]>(`select exists(select 1 from deliveries where status = 'pending' and next_attempt_at <= ? and kind in (select value from json_each(?)))`).pluck();
-    return dueQuery.get(Date.now(), kinds) === 1;
-  };
-  delivery = new DeliverySupervisor({ config, log, due, nice: config.deliveryNice });
+  delivery = new DeliverySupervisor({ config, log, due: dueCheck(versionDb, senderKinds(config)), nice: config.deliveryNice });
   // A staff write that meets the thread's write lock waits the moment it takes, not refused.
   setInProcessWriter(delivery.writer);
 }

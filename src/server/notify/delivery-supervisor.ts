@@ -36,6 +36,9 @@ export interface DeliverySupervisorOptions {
   clock?: () => number;
 }
 
+/** The log line when delivery cannot run (a damaged or unwritable database). */
+export const DELIVERY_NOT_RUNNING = 'notification delivery is not running: the database cannot be written; restart Candor once it can';
+
 /** Half a second doubling up to 30 s. */
 export function restartDelayMs(deathsInARow: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, deathsInARow - 1));
@@ -130,7 +133,7 @@ export class DeliverySupervisor {
       else if (message.type === 'idle') idle = true;
       else {
         this.#unavailable = true;
-        this.#o.log.warn({ err: this.#redact(message.reason) }, 'notification delivery is not running: the database cannot be written; restart Candor once it can');
+        this.#o.log.warn({ err: this.#redact(message.reason) }, DELIVERY_NOT_RUNNING);
       }
     });
     thread.on('error', (error) => {

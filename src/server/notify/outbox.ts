@@ -186,3 +186,21 @@ function toJob(r: JobRow, contents: Map<string, NotificationContent>): DeliveryJ
         : { publicId: r.sub_public_id, channel: r.channel!, email: r.email, url: r.url, secret: r.secret, manageToken: r.manage_token! },
   };
 }
+
+/**
+ * Whether a delivery of these kinds is due now: one indexed look, cheap enough for the server's main
+ * thread to ask every half second on its read-only connection before it starts the delivery thread.
+ * Prepared on the first call (the connection may not be readable yet when this is made).
+ */
+export function dueCheck(sqlite: Database.Database, kinds: readonly string[], clock: () => number = Date.now): () => boolean {
+  const json = JSON.stringify(kinds);
+  let query: Database.Statement<[number, string], number> | null = null;
+  return () => {
+    query ??= sqlite
+      .prepare<[number, string], number>(
+        `select exists(select 1 from deliveries where status = 'pending' and next_attempt_at <= ? and kind in (select value from json_each(?)))`,
+      )
+      .pluck();
+    return query.get(clock(), json) === 1;
+  };
+}
