@@ -120,8 +120,10 @@ function bothDurations(moments: TimelineMoments, now: number) {
 export function loadIncidentSummaries(db: Db, ids: number[], now: number): IncidentSummary[] {
   if (ids.length === 0) return [];
   const updates = loadUpdates(db, ids);
-  // With updatesOf given, summarise includes both update fields.
-  return summarise(db, ids, now, (id) => (updates.get(id) ?? []).map((u) => u.createdAt), (id) => updates.get(id) ?? []) as IncidentSummary[];
+  return summarise(db, ids, now, (id) => (updates.get(id) ?? []).map((u) => u.createdAt)).map((listing) => {
+    const own = updates.get(listing.id) ?? [];
+    return { ...listing, latestUpdate: own[0] ?? null, updates: own };
+  });
 }
 
 /** An incident as a list shows it (IncidentCard): everything but its updates' texts. */
@@ -148,14 +150,8 @@ export function loadIncidentListings(db: Db, ids: number[], now: number): Incide
   });
 }
 
-/** The summaries of these incidents, in this order; with their updates when updatesOf is given. */
-function summarise(
-  db: Db,
-  ids: number[],
-  now: number,
-  updateCreatedAtsOf: (id: number) => number[],
-  updatesOf?: (id: number) => UpdateView[],
-): (IncidentListing & Partial<Pick<IncidentSummary, 'latestUpdate' | 'updates'>>)[] {
+/** These incidents as lists show them, in this order (their updates' times given, for the first). */
+function summarise(db: Db, ids: number[], now: number, updateCreatedAtsOf: (id: number) => number[]): IncidentListing[] {
   const rows = db.select().from(s.incidents).where(inArray(s.incidents.id, ids)).all();
   const components = loadAffectedComponents(db, ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -163,7 +159,6 @@ function summarise(
   return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
-    const own = updatesOf?.(id);
     const firstUpdateAt = firstPublicUpdateAt(updateCreatedAtsOf(id), row.publishedAt);
     return [
       {
@@ -185,7 +180,6 @@ function summarise(
         detectionToFirstUpdateMs: row.detectedAt === null || firstUpdateAt === null ? null : Math.max(0, firstUpdateAt - row.detectedAt),
         importedFrom: row.importedFrom,
         draft: row.draft,
-        ...(own ? { latestUpdate: own[0] ?? null, updates: own } : {}),
         components: (components.get(id) ?? []).map((c) => ({ ...c, current: worstStatus(c.periods.filter((p) => p.startedAt <= now && (p.endedAt === null || p.endedAt > now)).map((p) => p.level)) })),
         recordedImpact:
           row.status !== 'resolved' || components.has(id) || row.mitigatedAt !== null || row.impactEndedAt !== null,
@@ -233,7 +227,7 @@ export function loadUpdates(db: Db, incidentIds: number[]): Map<number, UpdateVi
   // history page), not the updates' (thousands: building and binding them cost more than the
   // search), and grouped by update once rather than filtered per update.
   const ofIncidents = inArray(s.incidentUpdates.incidentId, incidentIds);
-  const changes = groupBy(
+  const changes = Map.groupBy(
     db
       .select({
         updateId: s.incidentUpdateComponents.updateId,
@@ -250,7 +244,7 @@ export function loadUpdates(db: Db, incidentIds: number[]): Map<number, UpdateVi
       .all(),
     (c) => c.updateId,
   );
-  const revisions = groupBy(
+  const revisions = Map.groupBy(
     db
       .select({ updateId: s.updateRevisions.updateId, bodyHtml: s.updateRevisions.bodyHtml, revisedAt: s.updateRevisions.revisedAt })
       .from(s.updateRevisions)
@@ -280,18 +274,6 @@ export function loadUpdates(db: Db, incidentIds: number[]): Map<number, UpdateVi
     });
   }
   return result;
-}
-
-/** Rows grouped by a key, each group in the rows' order. */
-function groupBy<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
 }
 
 function loadAffectedComponents(db: Db, incidentIds: number[]): Map<number, Omit<AffectedComponent, 'current'>[]> {
