@@ -110,12 +110,13 @@ class ObservedCache extends RenderedCache {
 // Public pages render on a worker thread, never on this one, which only answers (render-pool.ts).
 const renderPool = new RenderPool({ entry: path.join(outDir, 'server/entry.mjs'), stamp: () => cache.observe() });
 const cache = new ObservedCache({
-  render: async (url) => {
-    const rendered = await telemetry.timeRender(() => renderPool.render(url));
+  render: async (url, urgent) => {
+    const rendered = await telemetry.timeRender(() => renderPool.render(url, { urgent }));
     // The worker met a database it cannot read: /healthz says so (src/server/read-faults.ts).
     if (rendered.headers[FAULT_HEADER] === 'database_unreadable') noteReadFault(Date.now());
     return rendered;
   },
+  expedite: (url) => renderPool.expedite(url),
   version: currentVersion,
   tickMs: tickMs === 0 ? 1 : tickMs,
   // Bytes and entries both bounded, least recently used first. 16 MB holds the pages most readers

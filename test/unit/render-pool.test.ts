@@ -19,11 +19,12 @@ beforeAll(async () => {
   fs.writeFileSync(
     entry,
     `const counts = new Map();
+let seq = 0;
 export function handler(req, res) {
   if (req.url === '/die') process.exit(1);
   if (req.url === '/slow') { const until = Date.now() + 200; while (Date.now() < until); }
   counts.set(req.url, (counts.get(req.url) ?? 0) + 1);
-  res.writeHead(200, { 'content-type': 'text/plain', 'x-count': String(counts.get(req.url)) });
+  res.writeHead(200, { 'content-type': 'text/plain', 'x-count': String(counts.get(req.url)), 'x-seq': String(++seq) });
   res.end('page ' + req.url + ' ' + 'x'.repeat(100000));
 }
 `,
@@ -51,6 +52,30 @@ describe('RenderPool', () => {
     const answers = await Promise.all(asks);
     expect(new Set(answers.map((r) => r.headers['x-count']))).toEqual(new Set(['1']));
     expect((await pool.render('/b')).headers['x-count']).toBe('2'); // asked again after: rendered again
+  });
+
+  it('renders a URL a reader waits for before the ones nobody waits for yet', async () => {
+    const slow = pool.render('/slow'); // occupies the worker
+    const behind = [pool.render('/refresh-1'), pool.render('/refresh-2')];
+    const waited = [pool.render('/waited-1', { urgent: true }), pool.render('/waited-2', { urgent: true })];
+    await slow;
+    const seq = async (rendered: Promise<{ headers: Record<string, string | string[]> }>) => Number((await rendered).headers['x-seq']);
+    const [r1, r2] = await Promise.all(behind.map(seq));
+    const [w1, w2] = await Promise.all(waited.map(seq));
+    // The waited-for ones first, in the order asked; then the others, in theirs.
+    expect([w1, w2, r1, r2]).toEqual([w1!, w1! + 1, w1! + 2, w1! + 3]);
+  });
+
+  it('moves a queued render ahead once a reader waits for it, and still renders it once', async () => {
+    const slow = pool.render('/slow');
+    const other = pool.render('/later');
+    const first = pool.render('/joined');
+    const joined = pool.render('/joined', { urgent: true });
+    await slow;
+    const [o, f, j] = await Promise.all([other, first, joined]);
+    expect(Number(f.headers['x-seq'])).toBeLessThan(Number(o.headers['x-seq']));
+    expect(j.headers['x-seq']).toBe(f.headers['x-seq']); // the same render
+    expect(f.headers['x-count']).toBe('1');
   });
 
   it('fails the render a dying worker held, and renders on with a new one', async () => {

@@ -572,3 +572,36 @@ describe('with no version to trust', () => {
     }
   });
 });
+
+describe('which renders readers wait for', () => {
+  it('asks for a render a reader waits for as urgent, a refresh behind as not, and expedites a refresh a reader then joins', async () => {
+    const asked: [string, boolean][] = [];
+    const expedited: string[] = [];
+    const state = { now: 0 };
+    let release: (() => void) | null = null;
+    const cache = new RenderedCache({
+      render: async (url, urgent) => {
+        asked.push([url, urgent]);
+        if (!urgent) await new Promise<void>((r) => (release = r));
+        return page(big('one'));
+      },
+      expedite: (url) => expedited.push(url),
+      version: () => 1,
+      now: () => state.now,
+      tickMs: 1000,
+      maxBytes: 1_000_000,
+    });
+    await cache.get('/'); // nothing stored: the reader waits
+    expect(asked).toEqual([['/', true]]);
+    state.now = 1500; // a tick old: answered now, refreshed behind
+    await cache.get('/');
+    expect(asked).toEqual([['/', true], ['/', false]]);
+    expect(expedited).toEqual([]);
+    state.now = 2500; // two ticks old: this reader waits, for the refresh already asked for
+    const waiting = cache.get('/');
+    expect(asked).toHaveLength(2); // no second render
+    expect(expedited).toEqual(['/']);
+    release!();
+    expect((await waiting).renderedAt).toBe(1500);
+  });
+});

@@ -291,8 +291,13 @@ export interface Observed {
 }
 
 export interface CacheOptions {
-  /** Renders the URL afresh (GET, no conditional headers, no cookies). */
-  render: (url: string) => Promise<Rendered>;
+  /**
+   * Renders the URL afresh (GET, no conditional headers, no cookies). `urgent`: a reader waits for
+   * it (RenderPool puts it before renders nobody waits for).
+   */
+  render: (url: string, urgent: boolean) => Promise<Rendered>;
+  /** A reader now waits for a render of the URL already asked for without one (RenderPool.expedite). */
+  expedite?: (url: string) => void;
   /** The current data version (cheap: read on every request), with what changed when it can tell. */
   version: () => number | Observed;
   /** How long time-dependent text may stand before a re-render, in ms. */
@@ -455,7 +460,7 @@ export class RenderedCache {
     // No version to trust: nothing is reused, nothing kept (one render per request, coalesced).
     if (!this.#trusted) {
       this.stats.misses++;
-      return this.#render(url, version);
+      return this.#render(url, version, true);
     }
     const entry = this.#entries.get(url);
     const now = this.#now();
@@ -495,7 +500,7 @@ export class RenderedCache {
     const failure = entry ? this.#failures.get(entry) : undefined;
     if (entry && failure && now - failure.at < this.#options.tickMs) return this.#fallBackTo(entry, now);
     this.stats.misses++;
-    return this.#render(url, version).then(
+    return this.#render(url, version, true).then(
       (fresh) => (entry && fresh.status >= 500 ? this.#fallBackTo(entry, this.#now()) : fresh),
       (error: unknown) => {
         if (entry) return this.#fallBackTo(entry, this.#now());
@@ -513,13 +518,17 @@ export class RenderedCache {
     return failure.stale;
   }
 
-  #render(url: string, version: number): Promise<Entry> {
+  /** `urgent`: the caller waits for it (a reader); otherwise it renders behind for later readers. */
+  #render(url: string, version: number, urgent = false): Promise<Entry> {
     const key = `${version} ${url}`;
     const pending = this.#inflight.get(key);
-    if (pending) return pending;
+    if (pending) {
+      if (urgent) this.#options.expedite?.(url);
+      return pending;
+    }
     const startedAt = this.#now();
     const work = this.#options
-      .render(url)
+      .render(url, urgent)
       .then((rendered) => toEntry(rendered, Math.max(version, rendered.version ?? version), startedAt))
       .then(
         (entry) => {
