@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RenderPool } from '../../src/server/http/render-pool.ts';
 
@@ -23,6 +24,10 @@ let seq = 0;
 export function handler(req, res) {
   if (req.url === '/die') process.exit(1);
   if (req.url === '/slow') { const until = Date.now() + 200; while (Date.now() < until); }
+  if (req.url === '/public') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=30' });
+    return res.end('<p>all systems operational</p>'.repeat(1000));
+  }
   counts.set(req.url, (counts.get(req.url) ?? 0) + 1);
   res.writeHead(200, { 'content-type': 'text/plain', 'x-count': String(counts.get(req.url)), 'x-seq': String(++seq) });
   res.end('page ' + req.url + ' ' + 'x'.repeat(100000));
@@ -43,6 +48,14 @@ describe('RenderPool', () => {
     expect(rendered.status).toBe(200);
     expect(rendered.headers['content-type']).toBe('text/plain');
     expect(rendered.body.toString()).toBe('page /a ' + 'x'.repeat(100000));
+  });
+
+  it('makes the brotli variant of a shareable page on the worker, and none for a private one', async () => {
+    const shared = await pool.render('/public');
+    expect(shared.br).toBeInstanceOf(Buffer);
+    expect(shared.br!.length).toBeLessThan(shared.body.length / 10);
+    expect(zlib.brotliDecompressSync(shared.br!).equals(shared.body)).toBe(true);
+    expect((await pool.render('/a')).br).toBeUndefined(); // no Cache-Control: public
   });
 
   it('renders a URL once however often it is asked for while it waits in the queue', async () => {

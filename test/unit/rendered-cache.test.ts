@@ -628,3 +628,17 @@ describe('which renders readers wait for', () => {
     expect((await waiting).renderedAt).toBe(1500);
   });
 });
+
+describe('a brotli variant made by the renderer', () => {
+  it('is the entry\'s br variant at once: br readers get it, nothing is compressed again', async () => {
+    const body = big('ready');
+    const br = zlib.brotliCompressSync(Buffer.from(body));
+    const entry = toEntry({ ...page(body), br }, 1, 0);
+    expect(await entry.variants.br).toBe(br);
+    const sent = await answer(entry, 'GET', { 'accept-encoding': 'br' });
+    expect(sent.headers['content-encoding']).toBe('br');
+    expect(sent.body).toBe(br);
+    // Not made for a page not worth compressing, whatever the renderer says.
+    expect(toEntry({ ...page('tiny'), br }, 1, 0).variants.br).toBeUndefined();
+  });
+});

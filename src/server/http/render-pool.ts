@@ -43,7 +43,9 @@ interface Slot {
   ready: Promise<void>;
 }
 
-export type RenderReply = { ok: true; status: number; headers: Record<string, string | string[]>; body: Uint8Array } | { ok: false; message: string };
+export type RenderReply =
+  | { ok: true; status: number; headers: Record<string, string | string[]>; body: Uint8Array; br?: Uint8Array | null | undefined }
+  | { ok: false; message: string };
 
 export interface RenderPoolOptions {
   /** The built server entry (dist/server/entry.mjs), loaded by each worker. */
@@ -144,7 +146,16 @@ export class RenderPool {
       const job = slot.job;
       slot.job = null;
       if (job) {
-        if (message.ok) job.resolve({ status: message.status, headers: message.headers, body: Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength), version: job.version });
+        if (message.ok) {
+          const { br } = message;
+          job.resolve({
+            status: message.status,
+            headers: message.headers,
+            body: Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength),
+            version: job.version,
+            br: br ? Buffer.from(br.buffer, br.byteOffset, br.byteLength) : br,
+          });
+        }
         else job.reject(new Error(message.message));
       }
       this.#next();

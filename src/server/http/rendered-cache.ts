@@ -55,6 +55,11 @@ export interface Rendered {
   body: Buffer;
   /** The data version when the render began, when known (RenderPool's stamp): at least the one asked for. */
   version?: number | undefined;
+  /**
+   * The brotli variant, when the renderer made it (the render worker does, for pages worth it):
+   * null when it would not be smaller.
+   */
+  br?: Buffer | null | undefined;
 }
 
 /**
@@ -116,20 +121,30 @@ export function isCompressible(rendered: Rendered): boolean {
  * Null when the result would not be smaller.
  */
 export async function compress(body: Buffer, encoding: 'gzip' | 'br'): Promise<Buffer | null> {
-  const packed =
-    encoding === 'gzip'
-      ? await gzip(body, { level: 6 })
-      : await brotli(body, {
-          params: {
-            [zlib.constants.BROTLI_PARAM_QUALITY]: 6,
-            [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
-            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-            // A window no larger than the body compresses it the same, and spares the encoder's
-            // 4 MB default ring buffer per call (memory the allocator keeps once touched).
-            [zlib.constants.BROTLI_PARAM_LGWIN]: Math.max(zlib.constants.BROTLI_MIN_WINDOW_BITS, Math.min(zlib.constants.BROTLI_MAX_WINDOW_BITS, Math.ceil(Math.log2(body.length + 1)))),
-          },
-        });
+  const packed = encoding === 'gzip' ? await gzip(body, { level: 6 }) : await brotli(body, brotliOptions(body.length));
   return packed.length < body.length ? packed : null;
+}
+
+/**
+ * The brotli variant made at once, on the calling thread: the render worker makes it right after
+ * the render, so an entry reaches the cache with it and no reader waits for it (most ask for it).
+ */
+export function compressBrotliNow(body: Buffer): Buffer | null {
+  const packed = zlib.brotliCompressSync(body, brotliOptions(body.length));
+  return packed.length < body.length ? packed : null;
+}
+
+function brotliOptions(bytes: number): zlib.BrotliOptions {
+  return {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 6,
+      [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes,
+      // A window no larger than the body compresses it the same, and spares the encoder's
+      // 4 MB default ring buffer per call (memory the allocator keeps once touched).
+      [zlib.constants.BROTLI_PARAM_LGWIN]: Math.max(zlib.constants.BROTLI_MIN_WINDOW_BITS, Math.min(zlib.constants.BROTLI_MAX_WINDOW_BITS, Math.ceil(Math.log2(bytes + 1)))),
+    },
+  };
 }
 
 /** The entry's variant in that encoding, made on first use and then kept with it. */
@@ -147,13 +162,15 @@ export function toEntry(rendered: Rendered, version: number, renderedAt: number)
   const said = header(rendered, DEPENDS_HEADER);
   const headers = { ...rendered.headers };
   delete headers[DEPENDS_HEADER];
+  const { br, ...response } = rendered;
+  const compressible = shareable && isCompressible(rendered);
   return {
-    ...rendered,
+    ...response,
     headers,
     deps: said === undefined ? null : said.split(' ').filter(Boolean),
     shareable,
-    compressible: shareable && isCompressible(rendered),
-    variants: {},
+    compressible,
+    variants: compressible && br !== undefined ? { br: Promise.resolve(br) } : {},
     version,
     renderedAt,
     etag: header(rendered, 'etag') ?? null,
@@ -550,8 +567,9 @@ export class RenderedCache {
         (entry) => {
           if (entry.shareable && this.#trusted) {
             this.#store(url, entry);
-            // Most readers ask for brotli: start it now, on zlib's threads. Whoever asks for it
-            // waits for this one compression (answer()); whoever asks for identity does not.
+            // Most readers ask for brotli: when the renderer did not make it, start it now, on
+            // zlib's threads. Whoever asks for it waits for this one compression (answer());
+            // whoever asks for identity does not.
             if (entry.compressible) variantOf(entry, 'br').catch(() => null);
           }
           // A server error (the database cannot be read) replaces nothing: the last good bytes are
