@@ -1,7 +1,10 @@
-// WCAG 2.2 AA with axe over every public and workspace page in one colour scheme at one width.
-// test/e2e/accessibility-{light,dark}-{390,1280}.test.ts call it once each, so the four modes run
-// in parallel files instead of one after another in one.
-// One server, one browser, one context: pages are visited in a loop. The pages are found by
+// WCAG 2.2 AA with axe over every public and workspace page at one width, in the light and the
+// dark colour scheme. test/e2e/accessibility-{390,1280}.test.ts call it once each, so the two
+// widths run in parallel files.
+// One server, one browser, one context: pages are visited in a loop, and each page, once loaded,
+// is checked in both schemes: the scheme is switched on the loaded page (page.emulateMedia, which
+// the stylesheet's prefers-color-scheme query follows at once; no script reads it), not by loading
+// it again in a second server and browser. The pages are found by
 // following links from / and /admin (one of each route, ids and query strings aside), so a new
 // page is checked without being listed here. axe-core is loaded into every document by an init
 // script and run in the page itself (legacy mode: our pages have no frames), instead of being
@@ -24,8 +27,10 @@ const EMAIL = 'owner@example.test';
 const WCAG_22 = { rules: { 'target-size': { enabled: true } } };
 const PASSWORD = 'tangerine submarine lighthouse';
 
-export function describeEveryPageAccessible(colorScheme: 'light' | 'dark', width: number): void {
-  describe.skipIf(!browserAvailable())(`accessibility (axe, WCAG 2.2 AA), ${colorScheme}, ${width} px`, () => {
+const SCHEMES = ['light', 'dark'] as const;
+
+export function describeEveryPageAccessible(width: number): void {
+  describe.skipIf(!browserAvailable())(`accessibility (axe, WCAG 2.2 AA), light and dark, ${width} px`, () => {
     let server: RunningServer;
     let browser: Browser;
     let cookie: string;
@@ -69,11 +74,13 @@ export function describeEveryPageAccessible(colorScheme: 'light' | 'dark', width
       }
     });
 
-    it(`has no violations, ${colorScheme}, ${width} px`, async () => {
-      const context = await browser.newContext({ colorScheme, viewport: { width, height: 900 } });
+    it(`has no violations, light and dark, ${width} px`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
       await context.addInitScript({ content: axe.source });
       const page = await context.newPage();
       const found: string[] = [];
+      // Each page's background in each scheme: proof that the switch took effect where axe looked.
+      const unchanged: string[] = [];
       // The sign-in page first, while signed out; then the rest signed in.
       const ordered = ['/admin/sign-in', ...pages.filter((p) => p !== '/admin/sign-in')];
       for (const url of ordered) {
@@ -82,13 +89,22 @@ export function describeEveryPageAccessible(colorScheme: 'light' | 'dark', width
           await context.addCookies([{ name, value, url: server.url }]);
         }
         await page.goto(server.url + url);
-        const { violations } = await new AxeBuilder({ page, axeSource: ';' }).setLegacyMode().options(WCAG_22).analyze();
-        for (const v of violations) {
-          found.push(`${url} ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).slice(0, 3).join(' | ')}`);
+        const backgrounds = new Set<string>();
+        for (const colorScheme of SCHEMES) {
+          await page.emulateMedia({ colorScheme });
+          // A condition, not a pause: the document itself reports the scheme before axe looks.
+          await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
+          backgrounds.add(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+          const { violations } = await new AxeBuilder({ page, axeSource: ';' }).setLegacyMode().options(WCAG_22).analyze();
+          for (const v of violations) {
+            found.push(`${url} (${colorScheme}) ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).slice(0, 3).join(' | ')}`);
+          }
         }
+        if (backgrounds.size !== SCHEMES.length) unchanged.push(url);
       }
       await context.close();
       expect(found).toEqual([]);
+      expect(unchanged, 'pages whose background did not change with the colour scheme').toEqual([]);
     }, 300_000);
   });
 }
