@@ -111,21 +111,28 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
     checked.push(new URL(page.url()).pathname);
   });
 
-  for (const colorScheme of ['light', 'dark'] as const) {
-    for (const width of [390, 1280]) {
-      it(`has no axe violations on the new pages, ${colorScheme}, ${width} px`, async () => {
-        const other = await browser.newContext({ colorScheme, viewport: { width, height: 900 }, storageState: await context.storageState() });
-        await other.addInitScript({ content: axe.source });
-        const p = await other.newPage();
-        const found: string[] = [];
-        for (const path of [...checked, '/admin/incidents/new']) {
-          await p.goto(server.url + path);
-          found.push(...(await axeViolations(p)));
+  // Each page loaded once per width and checked in both schemes, switched on the loaded page (as in
+  // test/support/accessibility.ts): the stylesheet's prefers-color-scheme query follows at once.
+  for (const width of [390, 1280]) {
+    it(`has no axe violations on the new pages, light and dark, ${width} px`, async () => {
+      const other = await browser.newContext({ viewport: { width, height: 900 }, storageState: await context.storageState() });
+      await other.addInitScript({ content: axe.source });
+      const p = await other.newPage();
+      const found: string[] = [];
+      for (const path of [...checked, '/admin/incidents/new']) {
+        await p.goto(server.url + path);
+        const backgrounds = new Set<string>();
+        for (const colorScheme of ['light', 'dark'] as const) {
+          await p.emulateMedia({ colorScheme });
+          await p.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
+          backgrounds.add(await p.evaluate(() => getComputedStyle(document.body).backgroundColor));
+          found.push(...(await axeViolations(p)).map((v) => `(${colorScheme}) ${v}`));
         }
-        await other.close();
-        expect(checked).toHaveLength(3);
-        expect(found).toEqual([]);
-      }, 120_000);
-    }
+        expect(backgrounds.size, `${path}: the background changes with the colour scheme`).toBe(2);
+      }
+      await other.close();
+      expect(checked).toHaveLength(3);
+      expect(found).toEqual([]);
+    }, 120_000);
   }
 });

@@ -6,17 +6,13 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
-import { seedDemo } from '../../db/seed/demo.ts';
-import { renderMarkdown } from '../../src/server/markdown.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { corruptHeader, corruptTable } from '../support/corrupt-database.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createToken } from '../support/server-db.ts';
 import { createStaff } from '../support/staff.ts';
 
 const PASSWORD = 'lantern orchard pebble';
-const MIGRATIONS = path.resolve('db/migrations');
 
 const makeToken = (databasePath: string) => createToken(databasePath, 'Pager bot', ['incidents:write']).token;
 
@@ -182,11 +178,10 @@ describe('a database damaged before Candor starts (finding 4)', () => {
     await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  // A copy of the run's demo database (test/support/build-once.ts), instead of seeding one again.
   const demoCopy = (name: string) => {
     const file = path.join(dir, name);
-    const db = openDatabase(file, MIGRATIONS);
-    seedDemo(db, { now: Date.now(), render: renderMarkdown });
-    db.$client.close();
+    fs.copyFileSync(inject('demoDatabase'), file);
     return file;
   };
   const digest = (file: string) => fs.readFileSync(file).toString('base64');
@@ -235,9 +230,7 @@ describe('a read-only database (finding 5)', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-readonly-'));
     const file = path.join(dir, 'candor.db');
-    const db = openDatabase(file, MIGRATIONS);
-    seedDemo(db, { now: Date.now(), render: renderMarkdown });
-    db.$client.close();
+    fs.copyFileSync(inject('demoDatabase'), file);
     fs.chmodSync(file, 0o444);
     fs.chmodSync(dir, 0o555);
   });

@@ -77,11 +77,15 @@ describe('the container image', () => {
     const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
     const healthcheck = () => spawnSync(process.execPath, execForm('HEALTHCHECK').slice(-1), { cwd: app, env: { ...process.env, PORT: String(port) } }).status;
     try {
+      // Waits for /healthz to answer 200 with a fetch, then the HEALTHCHECK itself must pass: polling
+      // with the HEALTHCHECK started a Node process every 200 ms for as long as the start took.
       const deadline = Date.now() + 60_000;
-      while (healthcheck() !== 0) {
+      const healthy = () => fetch(`http://127.0.0.1:${port}/healthz`).then(async (res) => (await res.body?.cancel(), res.status === 200), () => false);
+      while (!(await healthy())) {
         if (server.exitCode !== null || Date.now() > deadline) throw new Error(`the image's server did not become healthy:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 100));
       }
+      expect(healthcheck()).toBe(0);
       const summary = (await (await fetch(`http://127.0.0.1:${port}/api/v2/summary.json`)).json()) as { components: unknown[] };
       expect(summary.components, 'a production start publishes no demo data').toEqual([]);
       server.kill('SIGTERM');
