@@ -57,7 +57,9 @@ function countedIntervals(input: AvailabilityInput): Interval[] {
   const end = Math.min(input.window.end, input.now);
   let cursor = Math.max(input.window.start, input.existsFrom ?? -Infinity);
   const counted: Interval[] = [];
-  for (const hole of mergeIntervals(input.excused)) {
+  // Most windows (a day of the bars) have no maintenance to excuse: nothing to merge.
+  const holes = input.excused.length === 0 ? input.excused : mergeIntervals(input.excused);
+  for (const hole of holes) {
     if (hole.start >= end) break;
     if (hole.start > cursor) counted.push({ start: cursor, end: hole.start });
     cursor = Math.max(cursor, hole.end);
@@ -86,7 +88,9 @@ function weightedSegments(periods: readonly PeriodLike[], weights: Weights, now:
   for (let i = 0; i < events.length; ) {
     const at = events[i]!.at;
     for (; i < events.length && events[i]!.at === at; i++) open[events[i]!.level] += events[i]!.delta;
-    const weight = Math.max(0, ...LEVELS.filter((l) => open[l] > 0).map((l) => weights[l]));
+    // The heaviest open level (no temporary arrays: this runs for every day of every bar).
+    let weight = 0;
+    for (const l of LEVELS) if (open[l] > 0 && weights[l] > weight) weight = weights[l];
     const next = events[i];
     if (weight > 0 && next) segments.push({ start: at, end: next.at, weight });
   }
