@@ -12,8 +12,8 @@
 // another machine). Also reports the server's resident memory and the delivery thread's CPU, nice
 // value and scheduling policy (from /proc). Writes bench/fanout-results.json. BENCH_SERVE may name
 // another checkout's scripts/serve.ts to compare (it serves this checkout's build); BENCH_READERS=
-// saturating or fixed runs one kind only.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+// saturating or fixed runs one kind only; BENCH_SINK_IDLE=true runs the SMTP sink under SCHED_IDLE.
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +57,10 @@ const fromSink = <T extends SinkMessage>(key: string) =>
     sink.on('message', listener);
   });
 const smtpPort = (await fromSink<{ listening: number }>('listening')).listening;
+// BENCH_SINK_IDLE=true: the SMTP server runs under SCHED_IDLE, on CPU time nothing else wants; a
+// rough stand-in for a mail server on another machine (on this one it competes with the readers).
+const SINK_IDLE = process.env.BENCH_SINK_IDLE === 'true';
+if (SINK_IDLE && spawnSync('chrt', ['--idle', '--all-tasks', '--pid', '0', String(sink.pid)]).status !== 0) throw new Error('chrt could not put the SMTP sink under SCHED_IDLE');
 
 const databasePath = path.join(work, 'candor.db');
 const port = await freePort();
@@ -78,6 +82,17 @@ let output = '';
 child.stdout!.on('data', (d) => (output += d));
 child.stderr!.on('data', (d) => (output += d));
 const url = `http://127.0.0.1:${port}`;
+let serverStopping = false;
+child.once('exit', (code, signal) => {
+  if (serverStopping) return;
+  console.error(`the server exited in the middle of the bench (${code ?? signal}):\n${output}`);
+  process.exit(1);
+});
+// Whatever ends this process ends the processes it started.
+const started: ChildProcess[] = [child, sink];
+process.once('exit', () => {
+  for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill();
+});
 for (const deadline = Date.now() + 60_000; ; ) {
   if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
   const up = await fetch(`${url}/`).then((r) => r.ok, () => false);
@@ -163,6 +178,7 @@ function saturating(): Reading {
   }
   const headerArgs = Object.entries(HEADERS).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
   const proc = spawn(wrk, ['-t1', `-c${CONNECTIONS}`, '-d3600s', '--latency', '--timeout', '5s', ...headerArgs, `${url}/`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(proc);
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -179,6 +195,7 @@ function saturating(): Reading {
 
 /** Readers at RATE requests a second whatever the server does (bench/paced-reader.ts, a process of its own). */
 const paced = fork(path.join(root, 'bench/paced-reader.ts'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+started.push(paced);
 const nextFromPaced = <T>() => new Promise<T>((resolve) => paced.once('message', (m) => resolve(m as T)));
 async function fixedRate(): Promise<Reading> {
   const started = nextFromPaced<'started'>();
@@ -282,13 +299,18 @@ log(`Warming up: reading / for ${WARMUP_SECONDS} s…`);
 await read(saturating, WARMUP_SECONDS);
 const phases: Phase[] = [];
 if (READERS !== 'fixed') phases.push(await phase(`saturating (${wrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections)`, saturating));
-if (READERS !== 'saturating') phases.push(await phase(`fixed rate (${RATE} requests/s)`, fixedRate));
+if (READERS !== 'saturating') {
+  // The fixed-rate readers' process warms up too (its JIT, its connections).
+  await read(fixedRate, WARMUP_SECONDS);
+  phases.push(await phase(`fixed rate (${RATE} requests/s)`, fixedRate));
+}
 clearInterval(sampler);
 db.$client.close();
 const loadAtEnd = load();
 paced.send('exit');
 
 const exited = new Promise((r) => child.once('exit', r));
+serverStopping = true;
 child.kill('SIGTERM');
 await exited;
 const received = fromSink<{ accepted: number; distinctMessageIds: number; distinctRecipients: number; missingMessageIds: number }>('accepted');
@@ -300,6 +322,7 @@ fs.rmSync(work, { recursive: true, force: true });
 const results = {
   date: new Date().toISOString().slice(0, 10),
   serve: process.env.BENCH_SERVE ?? 'scripts/serve.ts',
+  sinkIdle: SINK_IDLE,
   loadAverage: { start: loadAtStart, end: loadAtEnd },
   recipients: RECIPIENTS,
   received: { ...mail, duplicates: mail.accepted - mail.distinctMessageIds },
@@ -312,7 +335,7 @@ const cell = (n: number | undefined, width: number) => String(n ?? '').padStart(
 const row = (name: string, r: Row) =>
   `    ${name.padEnd(16)}${cell(r.requestsPerSec, 8)} ${cell(r.p50, 6)} ${cell(r.p99, 6)} ${cell(r.p999, 7)} ${cell(r.max, 6)} ${cell(r.errors, 7)}`;
 log('');
-log(`Fan-outs to ${RECIPIENTS.toLocaleString('en-US')} email subscribers over loopback SMTP (load average ${loadAtStart.join(' ')} at the start, ${loadAtEnd.join(' ')} at the end):`);
+log(`Fan-outs to ${RECIPIENTS.toLocaleString('en-US')} email subscribers over loopback SMTP${SINK_IDLE ? ' (the SMTP sink under SCHED_IDLE)' : ''} (load average ${loadAtStart.join(' ')} at the start, ${loadAtEnd.join(' ')} at the end):`);
 log(`  received ${mail.accepted} messages, ${mail.distinctMessageIds} distinct Message-IDs, ${mail.distinctRecipients} recipients, ${results.received.duplicates} duplicate(s), ${mail.missingMessageIds} without a Message-ID`);
 log(`  server resident memory: ${rssIdle} MB before reading, peak ${rssPeak} MB`);
 for (const p of phases) {
