@@ -177,7 +177,7 @@ log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first re
 let delivery: DeliverySupervisor | null = null;
 if (damaged) log.warn({ err: 'the database is damaged' }, DELIVERY_NOT_RUNNING);
 else {
-  delivery = new DeliverySupervisor({ config, log, due: dueCheck(versionDb, senderKinds(config)), nice: config.deliveryNice });
+  delivery = new DeliverySupervisor({ config, log, due: dueCheck(versionDb, senderKinds(config)), nice: config.deliveryNice, schedIdle: config.deliveryIdle });
   // A staff write that meets the thread's write lock waits the moment it takes, not refused.
   setInProcessWriter(delivery.writer);
 }

@@ -70,6 +70,12 @@ export interface Config {
    */
   deliveryNice: number;
   /**
+   * Run the delivery thread under Linux's SCHED_IDLE policy: it sends only on CPU time nothing else
+   * on the machine wants, and a reader's request takes the core from it at once. If that starves it
+   * (a machine busy for long stretches), the server starts it again at deliveryNice alone.
+   */
+  deliveryIdle: boolean;
+  /**
    * argon2id cost for new password hashes. `standard` is OWASP's recommendation; `test` is a
    * trivial cost for the test suite only (hundreds of hashes), ignored when NODE_ENV=production.
    * Stored hashes name their own cost, so either kind still verifies under the other.
@@ -229,6 +235,7 @@ const ENV = z.object({
   CANDOR_MAIL_FROM: text,
   CANDOR_WEBHOOK_ALLOW_PRIVATE: flag('CANDOR_WEBHOOK_ALLOW_PRIVATE'),
   CANDOR_DELIVERY_NICE: whole('CANDOR_DELIVERY_NICE', 0, 19),
+  CANDOR_DELIVERY_IDLE: flag('CANDOR_DELIVERY_IDLE'),
   CANDOR_PASSWORD_HASH_COST: variable((raw) =>
     raw === 'standard' || raw === 'test' ? raw : { refused: `CANDOR_PASSWORD_HASH_COST must be standard or test, got "${raw}"` },
   ),
@@ -310,6 +317,7 @@ export function configFrom(variables: Record<string, string | undefined>): Confi
     mailFrom: env.CANDOR_MAIL_FROM ?? 'Candor <status@localhost>',
     webhookAllowPrivate: env.CANDOR_WEBHOOK_ALLOW_PRIVATE ?? false,
     deliveryNice: env.CANDOR_DELIVERY_NICE ?? 10,
+    deliveryIdle: env.CANDOR_DELIVERY_IDLE ?? true,
     passwordHashCost: env.CANDOR_PASSWORD_HASH_COST === 'test' && !production ? 'test' : 'standard',
   };
 }

@@ -28,6 +28,7 @@ describe('configFrom', () => {
       mailFrom: 'Candor <status@localhost>',
       webhookAllowPrivate: false,
       deliveryNice: 10,
+      deliveryIdle: true,
       passwordHashCost: 'standard',
     });
     expect(config.connections).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxPerAddress: 256, maxTotal: 8000 });
@@ -53,6 +54,7 @@ describe('configFrom', () => {
       CANDOR_PASSWORD_HASH_COST: 'test',
       CANDOR_MAX_CONNECTIONS: '100',
       CANDOR_DELIVERY_NICE: '0',
+      CANDOR_DELIVERY_IDLE: 'false',
     });
     expect(config).toMatchObject({
       databasePath: path.resolve('/srv/candor/db/x.db'),
@@ -70,6 +72,7 @@ describe('configFrom', () => {
       mailFrom: 'Candor <status@localhost>',
       passwordHashCost: 'test',
       deliveryNice: 0,
+      deliveryIdle: false,
     });
     // Behind a trusted proxy its one address carries everyone's connections: no per-address cap.
     expect(config.connections).toMatchObject({ maxPerAddress: null, maxTotal: 100 });
@@ -94,6 +97,7 @@ describe('configFrom', () => {
     ['CANDOR_SMTP_URL', 'http://mail', 'CANDOR_SMTP_URL must start with smtp:// or smtps://'],
     ['CANDOR_PASSWORD_HASH_COST', 'cheap', 'CANDOR_PASSWORD_HASH_COST must be standard or test, got "cheap"'],
     ['CANDOR_DELIVERY_NICE', '20', 'CANDOR_DELIVERY_NICE must be a whole number from 0 to 19, got "20"'],
+    ['CANDOR_DELIVERY_IDLE', 'idle', 'CANDOR_DELIVERY_IDLE must be true or false, got "idle"'],
     ['CANDOR_REQUEST_TIMEOUT_S', '0', 'CANDOR_REQUEST_TIMEOUT_S must be a whole number from 1 to 3600, got "0"'],
   ])('%s=%s is refused in one line naming it', (name, value, message) => {
     expect(() => configFrom({ ...ROOT, [name]: value })).toThrow(new Error(message));

@@ -20,6 +20,8 @@ export interface DeliverySupervisorOptions {
   pollMs?: number;
   /** The thread's nice value (Linux: that thread only); 10 lets readers go first. */
   nice?: number;
+  /** Run the thread under SCHED_IDLE (Linux; delivery-thread.ts). */
+  schedIdle?: boolean;
   /** The thread's entry (tests start one that fails on purpose). */
   entry?: URL;
   /**
@@ -38,6 +40,9 @@ export interface DeliverySupervisorOptions {
 
 /** The log line when delivery cannot run (a damaged or unwritable database). */
 export const DELIVERY_NOT_RUNNING = 'notification delivery is not running: the database cannot be written; restart Candor once it can';
+
+/** The log line when a thread under SCHED_IDLE waited too long for a core (sched-idle.ts). */
+export const STARVED_UNDER_SCHED_IDLE = 'notification delivery waited for the CPU under SCHED_IDLE; carrying on at the nice value alone';
 
 /** Half a second doubling up to 30 s. */
 export function restartDelayMs(deathsInARow: number): number {
@@ -77,6 +82,7 @@ export class DeliverySupervisor {
     this.#o = {
       pollMs: 500,
       nice: 10,
+      schedIdle: false,
       entry: new URL('./delivery-thread.ts', import.meta.url),
       restartDelayMs,
       idleExitMs: 60_000,
@@ -113,25 +119,31 @@ export class DeliverySupervisor {
     return this.#thread;
   }
 
-  #start(): void {
+  #start(schedIdle = this.#o.schedIdle): void {
     this.starts++;
     const startedAt = this.#o.clock();
     const data: DeliveryThreadData = {
       config: this.#o.config,
       pollMs: this.#o.pollMs,
       nice: this.#o.nice,
+      schedIdle,
       idleExitMs: this.#o.due ? this.#o.idleExitMs : 0,
       writer: this.writer.buffer,
     };
     const thread = new Worker(this.#o.entry, { workerData: data, resourceLimits: RESOURCE_LIMITS, name: 'candor-delivery' });
     this.#thread = thread;
     let idle = false;
+    let starved = false;
     let failure: string | null = null;
     thread.on('message', (message: DeliveryThreadMessage) => {
       if (message.type === 'log') this.#o.log.info({}, this.#redact(message.line));
       else if (message.type === 'ready') this.#onReady(message.nice);
       else if (message.type === 'idle') idle = true;
-      else {
+      else if (message.type === 'starved') {
+        starved = true;
+        const { waitedMs, wallMs, sent } = message;
+        this.#o.log.info({ waitedMs, wallMs, sent, nice: this.#o.nice }, STARVED_UNDER_SCHED_IDLE);
+      } else {
         this.#unavailable = true;
         this.#o.log.warn({ err: this.#redact(message.reason) }, DELIVERY_NOT_RUNNING);
       }
@@ -144,6 +156,8 @@ export class DeliverySupervisor {
       // Ended in the middle of a write: SQLite let go of its lock with the connection.
       if (this.writer.held()) this.writer.release();
       if (this.#stopping || this.#unavailable || idle) return;
+      // Until this thread runs out of work, delivery goes on at the nice value alone.
+      if (starved && code === 0) return this.#start(false);
       this.#deaths = this.#o.clock() - startedAt >= HEALTHY_RUN_MS ? 1 : this.#deaths + 1;
       const delayMs = this.#o.restartDelayMs(this.#deaths);
       this.#o.log.warn({ code, err: failure, deathsInARow: this.#deaths, restartInMs: delayMs }, 'the notification delivery thread stopped unexpectedly; starting it again');

@@ -68,6 +68,7 @@ export class DeliveryWorker {
   #pollMs = 1000;
   #lastWorkAt: number;
   #working = false;
+  #attempted = 0;
 
   constructor(options: WorkerOptions) {
     this.#o = {
@@ -87,6 +88,11 @@ export class DeliveryWorker {
   /** When the worker last had something to send (now while it sends; else when made): how long it has been idle. */
   get lastWorkAt(): number {
     return this.#working ? this.#o.clock() : this.#lastWorkAt;
+  }
+
+  /** Messages tried so far (sent or failed): how fast it sends. */
+  get attempted(): number {
+    return this.#attempted;
   }
 
   /** The kinds this worker can send; rows of other kinds wait for a worker that can. */
@@ -125,6 +131,7 @@ export class DeliveryWorker {
 
   async #deliver(job: DeliveryJob): Promise<keyof RunSummary> {
     const sender = this.#o.senders[job.kind]!;
+    this.#attempted++;
     const started = this.#o.clock();
     const t0 = performance.now();
     try {

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openIncident } from '../../../src/server/commands/open-incident.ts';
-import { DeliverySupervisor, restartDelayMs, type DeliveryLog } from '../../../src/server/notify/delivery-supervisor.ts';
+import { DeliverySupervisor, restartDelayMs, STARVED_UNDER_SCHED_IDLE, type DeliveryLog } from '../../../src/server/notify/delivery-supervisor.ts';
+import { SCHED_IDLE, starvedOfCpu } from '../../../src/server/notify/sched-idle.ts';
 import type { DeliveryConfig } from '../../../src/server/notify/start-worker.ts';
 import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
 import { startMailSink, type MailSink } from '../../support/mail-sink.ts';
@@ -60,6 +61,20 @@ async function until(what: string, condition: () => boolean, timeoutMs = 60_000)
   }
 }
 
+/** Scheduling policies of this process's threads (Linux), by thread id: 0 normal, 5 SCHED_IDLE. */
+function threadPolicies(): Map<number, number> {
+  const policies = new Map<number, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      policies.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]));
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return policies;
+}
+
 /** Nice values of this process's threads (Linux), by thread id. */
 function threadNices(): Map<number, number> {
   const nices = new Map<number, number>();
@@ -95,6 +110,44 @@ describe('the delivery thread', () => {
     await supervisor.stop();
     expect(supervisor.thread).toBeNull();
     if (process.platform === 'linux') expect([...threadNices().values()].filter((nice) => nice === 10)).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('runs under SCHED_IDLE when asked, that thread only, and delivers everything', async () => {
+    fanOut(200);
+    supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20, schedIdle: true });
+    expect(await supervisor.ready()).toBe(10);
+    const idle = [...threadPolicies()].filter(([, policy]) => policy === SCHED_IDLE);
+    expect(idle).toHaveLength(1);
+    expect(idle[0]![0]).not.toBe(process.pid);
+    expect(threadNices().get(idle[0]![0])).toBe(10);
+    await until('every delivery recorded', () => pending() === 0);
+    expect(new Set(sink.messageIds).size).toBe(200);
+    await supervisor.stop();
+    expect([...threadPolicies().values()].filter((policy) => policy === SCHED_IDLE)).toEqual([]);
+  });
+
+  it('starts a thread that was starved of CPU under SCHED_IDLE again without it, and says so once', async () => {
+    supervisor = new DeliverySupervisor({
+      config: configFor(sink.url),
+      log,
+      schedIdle: true,
+      entry: new URL('../../support/starved-delivery-thread.ts', import.meta.url),
+    });
+    await until('the second thread', () => lines.some((l) => l.message === 'started with schedIdle false'));
+    expect(supervisor.starts).toBe(2);
+    expect(lines.map((l) => l.message)).toEqual(['started with schedIdle true', STARVED_UNDER_SCHED_IDLE, 'started with schedIdle false']);
+    expect(lines[1]).toMatchObject({ level: 'info', fields: { waitedMs: 4000, wallMs: 5000, sent: 12, nice: 10 } });
+    await supervisor.stop();
+    expect(supervisor.starts).toBe(2);
+  });
+
+  it('counts as starved only a window spent mostly waiting for a core while sending slowly', () => {
+    // Waiting for a core most of 5 s and sending 12 messages: starved.
+    expect(starvedOfCpu({ wallMs: 5000, waitedMs: 4000, sent: 12 })).toBe(true);
+    // As long a wait, but sending 300 a second: SCHED_IDLE still keeps the mail moving.
+    expect(starvedOfCpu({ wallMs: 5000, waitedMs: 4000, sent: 1500 })).toBe(false);
+    // Sending slowly without waiting for a core: a slow receiver, not the scheduler.
+    expect(starvedOfCpu({ wallMs: 5000, waitedMs: 100, sent: 3 })).toBe(false);
   });
 
   it('is started again when it dies mid fan-out, and every recipient gets the message once', async () => {

@@ -1,0 +1,58 @@
+// The delivery thread's place in the Linux scheduler. Under SCHED_IDLE a thread runs only when a core
+// has nothing else to run, and a waking thread of any other policy (the server's main thread with a
+// reader's request) takes the core from it at once, where a nice value only shares the core out in
+// proportions. The price: on a machine busy for long stretches such a thread barely runs. So the
+// thread watches how long it waited for a core (the kernel counts it per thread in schedstat) and,
+// when that held its sending back, asks to be started again at its nice value alone: a thread can
+// move itself into SCHED_IDLE but, without privileges, never out of it.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Moves the calling thread (only) to SCHED_IDLE with util-linux's chrt. True when it now runs under
+ * it; false without Linux, /proc or chrt (its nice value still applies).
+ */
+export function enterSchedIdle(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const tid = path.basename(fs.readlinkSync('/proc/thread-self'));
+    execFileSync('chrt', ['--idle', '--pid', '0', tid], { stdio: 'ignore', timeout: 5000 });
+    return threadPolicy() === SCHED_IDLE;
+  } catch {
+    return false;
+  }
+}
+
+export const SCHED_IDLE = 5;
+
+/** The calling thread's scheduling policy (field 41 of /proc/thread-self/stat: 0 normal, 5 idle). */
+export function threadPolicy(): number {
+  const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+}
+
+/** Milliseconds the calling thread has spent runnable but waiting for a core; null when not known. */
+export function waitedForCpuMs(): number | null {
+  try {
+    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
+/** How often the thread looks, and its thresholds. */
+export const STARVATION_WINDOW_MS = 5000;
+/** Starved: waited for a core more than this share of the window… */
+export const STARVED_WAIT_SHARE = 0.5;
+/** …and sent fewer messages a second than this (a 10,000 fan-out would take over 3 minutes). */
+export const STARVED_BELOW_PER_SECOND = 50;
+
+/**
+ * Whether the waits for a core held sending back over a window: the thread had work (it waited to
+ * run) most of the time and sent slowly. A slow receiver alone is not starvation: the thread then
+ * waits for the network, not for a core.
+ */
+export function starvedOfCpu(window: { wallMs: number; waitedMs: number; sent: number }): boolean {
+  return window.waitedMs > window.wallMs * STARVED_WAIT_SHARE && window.sent < (window.wallMs / 1000) * STARVED_BELOW_PER_SECOND;
+}
