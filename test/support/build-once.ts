@@ -2,17 +2,21 @@
 //  - builds the Astro server, so they exercise exactly what `npm start` serves
 //    (CANDOR_SKIP_BUILD=1 reuses an existing build);
 //  - prepares one database with the demo data (migrated, seeded, as a first `npm start` does) and
-//    one without, which each test server starts from a copy of instead of preparing its own.
+//    one without, which each test server starts from a copy of instead of preparing its own;
+//  - starts one Chromium that the browser tests connect to (test/support/browser.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { launchSharedBrowser } from './chromium.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     demoDatabase: string;
     emptyDatabase: string;
+    /** Where the run's Chromium listens (playwright's chromium.connect), '' without one. */
+    browserEndpoint: string;
   }
 }
 
@@ -28,9 +32,9 @@ function runScript(args: string[], what: string, env: NodeJS.ProcessEnv = proces
   });
 }
 
-// The build and the two databases are independent: they are made at the same time, so that the
-// second core is not idle while the tests wait for them.
-export default async function setup(project: TestProject): Promise<() => void> {
+// The build, the two databases and the browser are independent: they are made at the same time, so
+// that the second core is not idle while the tests wait for them.
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-db-templates-'));
   const prepare = async (name: string, demo: boolean): Promise<string> => {
     const file = path.join(dir, name);
@@ -39,12 +43,24 @@ export default async function setup(project: TestProject): Promise<() => void> {
     return file;
   };
   const astro = path.resolve('node_modules/astro/bin/astro.mjs');
-  const [, demo, empty] = await Promise.all([
-    process.env.CANDOR_SKIP_BUILD === '1' ? undefined : runScript([astro, 'build'], 'astro build'),
-    prepare('demo.db', true),
-    prepare('empty.db', false),
-  ]);
-  project.provide('demoDatabase', demo);
-  project.provide('emptyDatabase', empty);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  const browser = launchSharedBrowser();
+  const closeBrowser = async () => (await browser.catch(() => null))?.close();
+  try {
+    const [, demo, empty, shared] = await Promise.all([
+      process.env.CANDOR_SKIP_BUILD === '1' ? undefined : runScript([astro, 'build'], 'astro build'),
+      prepare('demo.db', true),
+      prepare('empty.db', false),
+      browser,
+    ]);
+    project.provide('demoDatabase', demo);
+    project.provide('emptyDatabase', empty);
+    project.provide('browserEndpoint', shared?.wsEndpoint() ?? '');
+  } catch (error) {
+    await closeBrowser();
+    throw error;
+  }
+  return async () => {
+    await closeBrowser();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
 }
