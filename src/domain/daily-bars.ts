@@ -1,7 +1,7 @@
 // One bar per local day for the uptime strip: worst level, availability, incidents that day.
 import { computeAvailability, type Interval, type Weights } from './availability.ts';
 import { worstStatus, type ComponentStatus, type PeriodLike } from './status.ts';
-import { lastDays } from './time-zone.ts';
+import { lastDays, type DayWindow } from './time-zone.ts';
 
 /**
  * Phones show only the most recent days, so that each day's bar is wide enough to tap (24 px at
@@ -22,7 +22,7 @@ export interface DayBar {
   worst: ComponentStatus | null;
   availability: number | null;
   /** Distinct, in order of first appearance. */
-  incidentIds: string[];
+  incidentIds: readonly string[];
 }
 
 export interface DailyBarsInput {
@@ -38,11 +38,39 @@ export interface DailyBarsInput {
 /** The status of a day with no period at all. */
 const QUIET = worstStatus([]);
 
+const NO_INCIDENTS: readonly string[] = Object.freeze([]);
+
+// A day with no data, and a quiet day, read the same for every component: one frozen bar per day
+// window (lastDays hands out the same windows until the day changes), shared by all components and
+// renders. Most of the home page's 4,500 bars are one of these, so a render allocates none of them.
+const noDataBars = new WeakMap<DayWindow, DayBar>();
+const quietBars = new WeakMap<DayWindow, DayBar>();
+
+function sharedBar(bars: WeakMap<DayWindow, DayBar>, day: DayWindow, worst: ComponentStatus | null, availability: number | null): DayBar {
+  let bar = bars.get(day);
+  if (!bar) {
+    bar = Object.freeze({ date: day.date, start: day.start, end: day.end, worst, availability, incidentIds: NO_INCIDENTS });
+    bars.set(day, bar);
+  }
+  return bar;
+}
+
+// Plain loops rather than some() with a closure: these run for every day of every component.
+function hasEndedBy(periods: readonly BarPeriod[], at: number, now: number): boolean {
+  for (const p of periods) if ((p.endedAt ?? now) <= at) return true;
+  return false;
+}
+
+function overlaps(intervals: readonly Interval[], from: number, to: number): boolean {
+  for (const i of intervals) if (i.start < to && i.end > from) return true;
+  return false;
+}
+
 /**
  * Days are walked oldest first while a pointer adds periods that have started and drops
  * those that have ended, so each day only looks at the periods active it. The home page runs this
  * for every day of every component (4,500 days with 50 components) on each render, so the loop
- * builds no temporary arrays on quiet days.
+ * builds nothing on quiet days.
  */
 export function computeDailyBars(input: DailyBarsInput): DayBar[] {
   const { now, existsFrom, excused } = input;
@@ -53,20 +81,21 @@ export function computeDailyBars(input: DailyBarsInput): DayBar[] {
   let next = 0;
   const bars: DayBar[] = [];
 
-  for (const { date, start, end } of lastDays(now, input.timeZone, input.days)) {
+  for (const day of lastDays(now, input.timeZone, input.days)) {
+    const { start, end } = day;
     // The part of the day that has happened while the component existed.
     const from = Math.max(start, existsFrom ?? -Infinity);
     const to = Math.min(end, now);
     if (from >= to) {
-      bars.push({ date, start, end, worst: null, availability: null, incidentIds: [] });
+      bars.push(sharedBar(noDataBars, day, null, null));
       continue;
     }
 
     while (next < sorted.length && sorted[next]!.startedAt < to) active.push(sorted[next++]!);
-    if (active.some((p) => endOf(p) <= from)) active = active.filter((p) => endOf(p) > from);
+    if (active.length > 0 && hasEndedBy(active, from, now)) active = active.filter((p) => endOf(p) > from);
     // Most days have no period and no maintenance: nothing was lost of a counted, non-empty day.
-    if (active.length === 0 && !excused.some((e) => e.start < to && e.end > from)) {
-      bars.push({ date, start, end, worst: QUIET, availability: 1, incidentIds: [] });
+    if (active.length === 0 && !overlaps(excused, from, to)) {
+      bars.push(sharedBar(quietBars, day, QUIET, 1));
       continue;
     }
 
@@ -74,7 +103,7 @@ export function computeDailyBars(input: DailyBarsInput): DayBar[] {
     const { availability } = computeAvailability({ window, periods: active, weights: input.weights, existsFrom, excused, now });
     const incidentIds: string[] = [];
     for (const p of active) if (p.incidentId !== null && !incidentIds.includes(p.incidentId)) incidentIds.push(p.incidentId);
-    bars.push({ date, start, end, worst: worstStatus(active.map((p) => p.level)), availability, incidentIds });
+    bars.push({ date: day.date, start, end, worst: worstStatus(active.map((p) => p.level)), availability, incidentIds });
   }
   return bars;
 }
