@@ -40,14 +40,16 @@ export function barLabel(run: BarRun, tz: string): string {
  * the recent window carry class "o". A day with an incident links to the first one.
  */
 export function barItemsHtml(bars: readonly DayBar[], tz: string): string {
-  let html = '';
+  // Joined once rather than appended to: one flat string, not a chain of hundreds of pieces that
+  // lives until the page is written out.
+  const items: string[] = [];
   for (const run of barRuns(bars, NARROW_SCREEN_DAYS)) {
     const cls = `${CLASS[run.first.worst ?? 'none']}${run.recent ? '' : ' o'}`;
     const style = run.days > 1 ? ` style="--n:${run.days}"` : '';
     const label = `<span>${escapeMarkup(barLabel(run, tz))}</span>`;
     const first = run.first.incidentIds[0];
     const inner = first ? `<a href="/incidents/${escapeMarkup(encodeURIComponent(first))}">${label}</a>` : label;
-    html += `<li class="${cls}"${style}>${inner}</li>`;
+    items.push(`<li class="${cls}"${style}>${inner}</li>`);
   }
-  return html;
+  return items.join('');
 }
