@@ -1,5 +1,7 @@
 // Read-model timings at growing history sizes: is the home page's cost flat as history grows?
-// Run: npx node bench/render-status.ts  (prints the median of 20 runs after 3 warm-ups)
+// Then the whole render of / on the large data set through the server's render worker, as after
+// every write (npm run bench reports the same over HTTP, with fewer samples).
+// Run: npm run bench:render  (prints the median of 20 runs after 3 warm-ups; 100 worker renders)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +14,11 @@ import { getComponentPage } from '../src/server/component-page.ts';
 import { renderMarkdown } from '../src/server/markdown.ts';
 import { getStatusPage } from '../src/server/status-page.ts';
 import { getUptimePage } from '../src/server/uptime-page.ts';
+import { RenderPool } from '../src/server/http/render-pool.ts';
+import { buildIfStale } from '../scripts/build-if-stale.mjs';
 
 const RUNS = 20;
+const WORKER_RENDERS = 100;
 const WARM_UPS = 3;
 const now = Date.now();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-bench-'));
@@ -72,6 +77,30 @@ try {
   for (const row of rows) {
     console.log(`\n${row['data set']}`);
     for (const [label, value] of Object.entries(row).slice(1)) console.log(`  ${label.padEnd(32)} ${value}`);
+  }
+
+  // The worker reads the database the configuration names, as in the server (getDb).
+  if (!buildIfStale()) process.exit(1);
+  process.env.CANDOR_DB = path.join(dir, `set-${sets.length - 1}.db`);
+  const pool = new RenderPool({ entry: path.resolve('dist/server/entry.mjs') });
+  try {
+    await pool.ready();
+    for (let i = 0; i < 10; i++) await pool.render('/');
+    const cpu = process.cpuUsage();
+    const times: number[] = [];
+    for (let i = 0; i < WORKER_RENDERS; i++) {
+      const start = performance.now();
+      await pool.render('/');
+      times.push(performance.now() - start);
+    }
+    // The whole process: the worker's garbage collection runs partly on V8's helper threads.
+    const used = process.cpuUsage(cpu);
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.ceil(q * times.length) - 1]!.toFixed(1);
+    console.log(`\n/ on the render worker, ${sets.at(-1)!.name}, ${WORKER_RENDERS} renders one after another (load average ${os.loadavg()[0]!.toFixed(1)}):`);
+    console.log(`  median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms; CPU ${((used.user + used.system) / 1000 / WORKER_RENDERS).toFixed(1)} ms per render`);
+  } finally {
+    await pool.close();
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
