@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { answer, DEPENDS_HEADER, etagFor, isShareable, negotiate, notModified, POLL_MS, RenderedCache, STALE_MS, toEntry, type Entry, type Rendered } from '../../src/server/http/rendered-cache.ts';
+import { answer, CROWD_MS, CROWD_READS, DEPENDS_HEADER, etagFor, isShareable, negotiate, notModified, POLL_MS, RenderedCache, STALE_MS, toEntry, type Entry, type Rendered } from '../../src/server/http/rendered-cache.ts';
 
 const PUBLIC = 'public, max-age=30';
 const page = (text: string, headers: Record<string, string> = {}): Rendered => ({
@@ -640,5 +640,64 @@ describe('a brotli variant made by the renderer', () => {
     expect(sent.body).toBe(br);
     // Not made for a page not worth compressing, whatever the renderer says.
     expect(toEntry({ ...page('tiny'), br }, 1, 0).variants.br).toBeUndefined();
+  });
+});
+
+describe('a page read by a crowd', () => {
+  const settled = async (read: Promise<Entry>) => {
+    let done = false;
+    void read.then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 0));
+    return done;
+  };
+  /** A stored page at version 1, then `reads` answers from memory at the given times. */
+  async function readBy(times: number[]) {
+    const m = manual();
+    const first = m.cache.get('/');
+    await m.finishAll();
+    await first;
+    for (const at of times) {
+      m.state.now = at;
+      expect(m.shown(await m.cache.get('/'))).toBe(1);
+    }
+    return m;
+  }
+
+  it('after a write, answers its next reader from the previous bytes within the window while it renders again', async () => {
+    const { cache, state, finishAll, shown } = await readBy([100, 200, 300, 400].slice(0, CROWD_READS));
+    state.version = 2;
+    state.now = 450;
+    const before = state.renders;
+    const next = cache.get('/');
+    expect(await settled(next)).toBe(true); // not held up by the render
+    expect(shown(await next)).toBe(1);
+    expect(state.renders).toBe(before + 1); // the render started
+    const writer = cache.get('/', { fresh: true }); // rule 1: the writer still waits for the write
+    expect(await settled(writer)).toBe(false);
+    await finishAll();
+    expect(shown(await writer)).toBe(2);
+    expect(shown(await cache.get('/'))).toBe(2);
+  });
+
+  it('still never past the window: a read STALE_MS after the write waits', async () => {
+    const { cache, state, finishAll, shown } = await readBy([100, 200, 300, 400].slice(0, CROWD_READS));
+    state.version = 2; // written after the last look, at 400
+    state.now = 400 + STALE_MS;
+    const late = cache.get('/');
+    expect(await settled(late)).toBe(false);
+    await finishAll();
+    expect(shown(await late)).toBe(2);
+  });
+
+  it('is not one person reloading: fewer reads, or reads spread over more than CROWD_MS, and the reader waits', async () => {
+    for (const times of [[100, 200, 300].slice(0, CROWD_READS - 1), [0, 300, 600, CROWD_MS + 100].slice(-CROWD_READS)]) {
+      const { cache, state, finishAll, shown } = await readBy(times);
+      state.version = 2;
+      state.now = times.at(-1)! + 50;
+      const alone = cache.get('/');
+      expect(await settled(alone)).toBe(false);
+      await finishAll();
+      expect(shown(await alone)).toBe(2);
+    }
   });
 });

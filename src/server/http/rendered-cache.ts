@@ -80,6 +80,8 @@ export interface Entry extends Rendered {
   renderedAt: number;
   /** When this process stored it (its render finished); undefined for entries never stored. */
   storedAt?: number;
+  /** When it was last answered from memory (the last CROWD_READS times, oldest first). */
+  answeredAt?: number[];
   etag: string | null;
   /** Worth compressing (shareable text of some size). */
   compressible: boolean;
@@ -345,6 +347,14 @@ export const STALE_MS = 800;
 /** How often the server calls observe() (scripts/serve.ts) between requests. */
 export const POLL_MS = 50;
 
+/**
+ * A page answered from memory this many times within CROWD_MS is read by a crowd (an outage's
+ * readers, not one person reloading): after a write, its next reader is answered from the previous
+ * bytes within the stale window while the page renders again, instead of waiting for the render.
+ */
+export const CROWD_READS = 4;
+export const CROWD_MS = 1000;
+
 /** Versions remembered with the time they were first seen (seconds of writes, at 10 a second). */
 const SEEN_VERSIONS = 64;
 
@@ -470,6 +480,20 @@ export class RenderedCache {
   }
 
   /**
+   * Whether the entry was answered CROWD_READS times in the last CROWD_MS: many people read it.
+   */
+  #crowded(entry: Entry, now: number): boolean {
+    const answered = entry.answeredAt;
+    return answered !== undefined && answered.length >= CROWD_READS && now - answered[0]! < CROWD_MS;
+  }
+
+  #answered(entry: Entry, now: number): void {
+    const answered = (entry.answeredAt ??= []);
+    answered.push(now);
+    if (answered.length > CROWD_READS) answered.shift();
+  }
+
+  /**
    * Whether the entry's render was still under way when the first write it misses was seen: its
    * bytes were being made while the write landed, so a reader arriving a moment earlier would have
    * been answered from the previous bytes while it rendered. Under a stream of writes that is every
@@ -503,6 +527,7 @@ export class RenderedCache {
     // An entry may be newer than the version this look saw: a render stamped when it began.
     if (entry && entry.version >= version && recent) {
       this.#touch(url, entry);
+      this.#answered(entry, now);
       this.stats.hits++;
       if (age >= this.#options.tickMs) {
         // Same data, older clock: answer now, refresh behind (one render however many readers).
@@ -514,17 +539,21 @@ export class RenderedCache {
     // Written since, and another reader already waits for a newer page (a render of this URL is under
     // way, started at this version or before it: under a stream of writes the next one is coalesced
     // with it, see RenderPool's stamp): the previous bytes, for a moment, to anyone but the writer,
-    // rather than queueing behind the render. A reader who finds
-    // no render under way starts one and waits, so one reading alone always sees the write.
+    // rather than queueing behind the render. A reader who finds no render under way starts one and
+    // waits, so one reading alone always sees the write, unless a crowd reads the page.
     if (entry && recent && !read.fresh && entry.version < version && this.#mayServeStale(entry.version, now)) {
       if (this.#rendering.has(url)) {
         this.stats.stale++;
+        this.#answered(entry, now);
         return entry;
       }
-      // Its bytes finished rendering after the write they miss was seen (writes keep coming): the
+      // Its bytes finished rendering after the write they miss was seen (writes keep coming), or
+      // many people read the page (an outage's readers, and under a stream of writes the first of
+      // them after each write would wait for a render behind the others the write queued): the
       // same moment's grace, with the next render started here rather than waited for.
-      if (this.#finishedAfterMissedWrite(entry)) {
+      if (this.#finishedAfterMissedWrite(entry) || this.#crowded(entry, now)) {
         this.stats.stale++;
+        this.#answered(entry, now);
         this.#render(url, version).catch(() => undefined);
         return entry;
       }
