@@ -119,14 +119,21 @@ interface Render {
   uncachedP95Ms: number;
 }
 
+const RENDER_WARMUP = 10;
+const RENDER_SAMPLES = 100;
+
 async function renderTimes(databasePath: string): Promise<Render> {
   const server = await startCandor(databasePath, { CANDOR_CACHE_TICK_MS: '0' });
   try {
     // The line is logged just after the port opens.
     for (let i = 0; i < 100 && !/first render of \/ took/.test(server.output()); i++) await new Promise((r) => setTimeout(r, 50));
     const processStartMs = Number(/first render of \/ took (\d+) ms/.exec(server.output())?.[1] ?? NaN);
+    // As for the loads: renders of a server that has been up a while (V8 has compiled the render
+    // path), so the first RENDER_WARMUP are not counted; then enough renders that the p95 is not
+    // just the second-slowest of a few (the worker's full collections come every 8-10 renders).
+    for (let i = 0; i < RENDER_WARMUP; i++) await timed(`${server.url}/`);
     const uncached: number[] = [];
-    for (let i = 0; i < 30; i++) uncached.push((await timed(`${server.url}/`)).ms);
+    for (let i = 0; i < RENDER_SAMPLES; i++) uncached.push((await timed(`${server.url}/`)).ms);
     const sorted = [...uncached].sort((a, b) => a - b);
     return { processStartMs, uncachedMedianMs: round1(median(uncached)), uncachedP95Ms: round1(sorted[Math.floor(sorted.length * 0.95)]!) };
   } finally {
@@ -280,7 +287,7 @@ const targets = {
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
-  settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, loadGenerator: wrk ? 'wrk -t1' : 'autocannon', baseline: nginxFound.note, dataSet: 'large: 10 years, 50 components, 10,000 incidents, 100,000 updates' },
+  settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, renderWarmup: RENDER_WARMUP, renderSamples: RENDER_SAMPLES, loadGenerator: wrk ? 'wrk -t1' : 'autocannon', baseline: nginxFound.note, dataSet: 'large: 10 years, 50 components, 10,000 incidents, 100,000 updates' },
   throughput,
   mix: { paths: MIX, quiet: mixQuiet, underWrites, lastWriteVisibleOnNextRead: lastVisible },
   renders,
