@@ -224,6 +224,14 @@ describe('RenderedCache', () => {
   });
 });
 
+/** Whether a read has been answered once pending callbacks ran (false: it waits for a render). */
+async function settled(read: Promise<Entry>): Promise<boolean> {
+  let done = false;
+  void read.then(() => (done = true));
+  await new Promise((r) => setTimeout(r, 0));
+  return done;
+}
+
 /**
  * A cache whose renders the test finishes by hand, in any order: each render shows the data
  * version it was started at.
@@ -365,12 +373,6 @@ describe('freshness after a write', () => {
 
   it('under a stream of writes, bytes that finished rendering after the write they miss are answered at once while the page renders again, within the window only', async () => {
     const { cache, state, finishAll, shown } = manual();
-    const settled = async (read: Promise<Entry>) => {
-      let done = false;
-      void read.then(() => (done = true));
-      await new Promise((r) => setTimeout(r, 0));
-      return done;
-    };
     const first = cache.get('/');
     await finishAll();
     await first;
@@ -644,12 +646,6 @@ describe('a brotli variant made by the renderer', () => {
 });
 
 describe('a page read by a crowd', () => {
-  const settled = async (read: Promise<Entry>) => {
-    let done = false;
-    void read.then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 0));
-    return done;
-  };
   /** A stored page at version 1, then `reads` answers from memory at the given times. */
   async function readBy(times: number[]) {
     const m = manual();
