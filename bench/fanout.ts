@@ -28,6 +28,7 @@ import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { freePort } from '../scripts/free-port.ts';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../scripts/server-flags.mjs';
 import { openIncident } from '../src/server/commands/open-incident.ts';
+import { SCHED_IDLE, STAT_FIELD, statField } from '../src/server/notify/sched-idle.ts';
 import { residentMb } from './candor-process.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,29 +118,27 @@ db.$client
 
 /** CPU seconds (user + system) of the server, and of its delivery thread (named candor-delivery, or niced / SCHED_IDLE in older checkouts), from /proc. */
 function cpu(pid: number): { process: number; delivery: number; nice: number[]; policy: number[] } {
-  const fields = (file: string) => {
-    const stat = fs.readFileSync(file, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  };
-  const ticks = (f: string[]) => (Number(f[11]) + Number(f[12])) / 100;
+  const read = (file: string) => fs.readFileSync(file, 'utf8');
+  const ticks = (stat: string) => (statField(stat, STAT_FIELD.utime) + statField(stat, STAT_FIELD.stime)) / 100;
   let delivery = 0;
   const nice: number[] = [];
   const policy: number[] = [];
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
-      const f = fields(`/proc/${pid}/task/${tid}/stat`);
-      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      // stat field 19 is the nice value, 41 the scheduling policy (0 normal, 3 batch, 5 idle).
-      if (name.startsWith('candor-deliver') || Number(f[16]) > 0 || Number(f[38]) === 5) {
-        delivery += ticks(f);
-        nice.push(Number(f[16]));
-        policy.push(Number(f[38]));
+      const stat = read(`/proc/${pid}/task/${tid}/stat`);
+      const name = read(`/proc/${pid}/task/${tid}/comm`).trim();
+      const [threadNice, threadPolicy] = [statField(stat, STAT_FIELD.nice), statField(stat, STAT_FIELD.policy)];
+      // Scheduling policy 0 normal, 3 batch, 5 idle.
+      if (name.startsWith('candor-deliver') || threadNice > 0 || threadPolicy === SCHED_IDLE) {
+        delivery += ticks(stat);
+        nice.push(threadNice);
+        policy.push(threadPolicy);
       }
     } catch {
       // a thread that ended meanwhile
     }
   }
-  return { process: ticks(fields(`/proc/${pid}/stat`)), delivery, nice, policy };
+  return { process: ticks(read(`/proc/${pid}/stat`)), delivery, nice, policy };
 }
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const load = () => os.loadavg().map(round1);

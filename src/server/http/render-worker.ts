@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { renderThrough, type NodeHandler } from './front-server.ts';
-import { compressBrotliNow, isCompressible, isShareable } from './rendered-cache.ts';
+import { compressBrotliNow, worthCompressing } from './rendered-cache.ts';
 import type { RenderReply } from './render-pool.ts';
 
 const port = parentPort!;
@@ -16,7 +16,7 @@ port.on('message', (url: string) => {
     (rendered) => {
       const body = new Uint8Array(rendered.body.byteLength);
       body.set(rendered.body);
-      const packed = isShareable(rendered) && isCompressible(rendered) ? compressBrotliNow(rendered.body) : undefined;
+      const packed = worthCompressing(rendered) ? compressBrotliNow(rendered.body) : undefined;
       const br = packed ? new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength).slice() : packed;
       const reply: RenderReply = { ok: true, status: rendered.status, headers: rendered.headers, body, br };
       port.postMessage(reply, br ? [body.buffer, br.buffer] : [body.buffer]);

@@ -26,10 +26,17 @@ export function enterSchedIdle(): boolean {
 
 export const SCHED_IDLE = 5;
 
-/** The calling thread's scheduling policy (field 41 of /proc/thread-self/stat: 0 normal, 5 idle). */
+/** Fields of a /proc/…/stat line numbered as proc(5) numbers them (the command name may hold spaces). */
+export const STAT_FIELD = { utime: 14, stime: 15, nice: 19, policy: 41 } as const;
+
+/** One numeric field of a /proc/…/stat line, by its proc(5) number (state is 3). */
+export function statField(stat: string, field: number): number {
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field - 3]);
+}
+
+/** The calling thread's scheduling policy (0 normal, 5 idle). */
 export function threadPolicy(): number {
-  const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  return statField(fs.readFileSync('/proc/thread-self/stat', 'utf8'), STAT_FIELD.policy);
 }
 
 /** Milliseconds the calling thread has spent runnable but waiting for a core; null when not known. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openIncident } from '../../../src/server/commands/open-incident.ts';
 import { DeliverySupervisor, restartDelayMs, STARVED_UNDER_SCHED_IDLE, type DeliveryLog } from '../../../src/server/notify/delivery-supervisor.ts';
-import { SCHED_IDLE, starvedOfCpu } from '../../../src/server/notify/sched-idle.ts';
+import { SCHED_IDLE, STAT_FIELD, starvedOfCpu, statField } from '../../../src/server/notify/sched-idle.ts';
 import type { DeliveryConfig } from '../../../src/server/notify/start-worker.ts';
 import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
 import { startMailSink, type MailSink } from '../../support/mail-sink.ts';
@@ -61,34 +61,21 @@ async function until(what: string, condition: () => boolean, timeoutMs = 60_000)
   }
 }
 
-/** Scheduling policies of this process's threads (Linux), by thread id: 0 normal, 5 SCHED_IDLE. */
-function threadPolicies(): Map<number, number> {
-  const policies = new Map<number, number>();
+/** One /proc stat field of each of this process's threads (Linux), by thread id. */
+function threadStat(field: number): Map<number, number> {
+  const values = new Map<number, number>();
   for (const tid of fs.readdirSync('/proc/self/task')) {
     try {
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      policies.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]));
+      values.set(Number(tid), statField(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'), field));
     } catch {
       // a thread that ended meanwhile
     }
   }
-  return policies;
+  return values;
 }
-
-/** Nice values of this process's threads (Linux), by thread id. */
-function threadNices(): Map<number, number> {
-  const nices = new Map<number, number>();
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    try {
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      // Fields after the command name: state is field 3, nice field 19.
-      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-    } catch {
-      // a thread that ended meanwhile
-    }
-  }
-  return nices;
-}
+/** Scheduling policies (0 normal, 5 SCHED_IDLE) and nice values of this process's threads. */
+const threadPolicies = () => threadStat(STAT_FIELD.policy);
+const threadNices = () => threadStat(STAT_FIELD.nice);
 
 describe('the delivery thread', () => {
   it('delivers the outbox from its own thread, niced on Linux, and stops cleanly', async () => {
