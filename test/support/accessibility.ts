@@ -1,14 +1,19 @@
-// WCAG 2.2 AA with axe over every public and workspace page at one width, in the light and the
-// dark colour scheme. test/e2e/accessibility-{390,1280}.test.ts call it once each, so the two
-// widths run in parallel files.
-// One server, one browser, one context: pages are visited in a loop, and each page, once loaded,
-// is checked in both schemes: the scheme is switched on the loaded page (page.emulateMedia, which
-// the stylesheet's prefers-color-scheme query follows at once; no script reads it), not by loading
-// it again in a second server and browser. The pages are found by
-// following links from / and /admin (one of each route, ids and query strings aside), so a new
-// page is checked without being listed here. axe-core is loaded into every document by an init
-// script and run in the page itself (legacy mode: our pages have no frames), instead of being
-// injected afresh and finished in a second blank page for every check: that triples the speed.
+// WCAG 2.2 AA with axe over every public and workspace page, at 390 and 1280 px, in the light and
+// the dark colour scheme. The pages are found by following links from / and /admin (one of each
+// route, ids and query strings aside), so a new page is checked without being listed here; they
+// are shared between test/e2e/accessibility-{1,2}.test.ts (every other page each), which run in
+// parallel files.
+// One server, one browser, one context per file. Each page is loaded once and checked four times:
+// at each width (page.setViewportSize: the layout and media queries follow, as when a phone turns)
+// and in each scheme (page.emulateMedia, which the stylesheet's prefers-color-scheme query follows
+// at once; no script reads it). Before each check the document itself must report the width and
+// the scheme, so axe never looks at a page still in the previous state.
+// axe-core is loaded into every document by an init script and run in the page itself (legacy
+// mode: our pages have no frames), instead of being injected afresh and finished in a second blank
+// page for every check: that triples the speed. Loading each page once instead of once per width
+// halves the loads, the renders and axe's cold start in each new document. axe reports only
+// violations in full (resultTypes): the nodes that pass are counted but not described, which is
+// most of axe's time on a long page and nothing this test reads.
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import axe from 'axe-core';
@@ -24,13 +29,17 @@ import { discoverPages, routeOf } from './site-pages.ts';
 
 const EMAIL = 'owner@example.test';
 // Every rule axe runs by default, plus target-size (WCAG 2.2 AA 2.5.8), which axe leaves off.
-const WCAG_22 = { rules: { 'target-size': { enabled: true } } };
+const WCAG_22 = { rules: { 'target-size': { enabled: true } }, resultTypes: ['violations'] as axe.resultGroups[] };
+const WIDTHS = [390, 1280] as const;
+const HEIGHT = 900;
 const PASSWORD = 'tangerine submarine lighthouse';
 
 const SCHEMES = ['light', 'dark'] as const;
 
-export function describeEveryPageAccessible(width: number): void {
-  describe.skipIf(!browserAvailable())(`accessibility (axe, WCAG 2.2 AA), light and dark, ${width} px`, () => {
+/** Checks every `parts`-th page, starting at the `part`-th (0-based) of the pages found. */
+export function describeEveryPageAccessible(part: number, parts: number): void {
+  const which = `pages ${part + 1} of every ${parts}`;
+  describe.skipIf(!browserAvailable())(`accessibility (axe, WCAG 2.2 AA), 390 and 1280 px, light and dark, ${which}`, () => {
     let server: RunningServer;
     let browser: Browser;
     let cookie: string;
@@ -74,33 +83,39 @@ export function describeEveryPageAccessible(width: number): void {
       }
     });
 
-    it(`has no violations, light and dark, ${width} px`, async () => {
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
+    it(`has no violations at 390 and 1280 px, light and dark (${which})`, async () => {
+      const context = await browser.newContext({ viewport: { width: WIDTHS[0], height: HEIGHT } });
       await context.addInitScript({ content: axe.source });
       const page = await context.newPage();
       const found: string[] = [];
-      // Each page's background in each scheme: proof that the switch took effect where axe looked.
+      // Each page's background in each scheme (at each width): proof that the switch took effect where axe looked.
       const unchanged: string[] = [];
       // The sign-in page first, while signed out; then the rest signed in.
       const ordered = ['/admin/sign-in', ...pages.filter((p) => p !== '/admin/sign-in')];
-      for (const url of ordered) {
+      const mine = ordered.filter((_, i) => i % parts === part);
+      expect(mine.length).toBeGreaterThan(0);
+      for (const url of mine) {
         if (url !== '/admin/sign-in' && (await context.cookies()).length === 0) {
           const [name, value] = cookie.split('=') as [string, string];
           await context.addCookies([{ name, value, url: server.url }]);
         }
         await page.goto(server.url + url);
-        const backgrounds = new Set<string>();
-        for (const colorScheme of SCHEMES) {
-          await page.emulateMedia({ colorScheme });
-          // A condition, not a pause: the document itself reports the scheme before axe looks.
-          await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
-          backgrounds.add(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
-          const { violations } = await new AxeBuilder({ page, axeSource: ';' }).setLegacyMode().options(WCAG_22).analyze();
-          for (const v of violations) {
-            found.push(`${url} (${colorScheme}) ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).slice(0, 3).join(' | ')}`);
+        for (const width of WIDTHS) {
+          await page.setViewportSize({ width, height: HEIGHT });
+          // A condition, not a pause: the document itself reports the width before axe looks.
+          await page.waitForFunction((w) => window.innerWidth === w, width);
+          const backgrounds = new Set<string>();
+          for (const colorScheme of SCHEMES) {
+            await page.emulateMedia({ colorScheme });
+            await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
+            backgrounds.add(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+            const { violations } = await new AxeBuilder({ page, axeSource: ';' }).setLegacyMode().options(WCAG_22).analyze();
+            for (const v of violations) {
+              found.push(`${url} (${width} px, ${colorScheme}) ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).slice(0, 3).join(' | ')}`);
+            }
           }
+          if (backgrounds.size !== SCHEMES.length) unchanged.push(`${url} (${width} px)`);
         }
-        if (backgrounds.size !== SCHEMES.length) unchanged.push(url);
       }
       await context.close();
       expect(found).toEqual([]);
