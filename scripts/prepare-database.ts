@@ -1,14 +1,15 @@
 // Opens, migrates and (when empty) seeds the database before the server starts, so problems
 // surface as one clear line at start-up rather than on the first request.
-import { getConfig } from '../src/config.ts';
+import { getConfig, type Config } from '../src/config.ts';
 import { countStaffAccounts } from '../src/server/admin/users-page.ts';
 import { prepareDatabase as openAndSeed } from '../src/server/db.ts';
 import { describeStartup, PREPARED_DAMAGED, type Startup } from './database-ready.ts';
 
 export { describeStartup };
 
-export function prepareDatabase(): Startup {
-  const { db, seeded, mode, earlierTraces, damage } = openAndSeed();
+/** Prepares the database `config` names (the environment's by default) and says what it found. */
+export function prepareDatabase(config: Config = getConfig()): Startup {
+  const { db, seeded, mode, earlierTraces, damage } = openAndSeed({ config });
   let noStaff = false;
   try {
     noStaff = countStaffAccounts(db) === 0;
@@ -16,7 +17,7 @@ export function prepareDatabase(): Startup {
     if (mode !== 'damaged') throw error; // the accounts may be where the damage is
   }
   db.$client.close();
-  return { databasePath: getConfig().databasePath, seeded, noStaff, readOnly: mode === 'read-only', earlierTraces, damage };
+  return { databasePath: config.databasePath, seeded, noStaff, readOnly: mode === 'read-only', earlierTraces, damage };
 }
 
 // Run directly (scripts/serve.ts does, in a child process): print what was prepared, or one line

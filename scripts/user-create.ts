@@ -7,17 +7,22 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
-import { getConfig } from '../src/config.ts';
+import { getConfig, type Config } from '../src/config.ts';
 import { createUser, SYSTEM_OWNER } from '../src/server/commands/users.ts';
 import { Invalid } from '../src/server/errors.ts';
 
-const { values: flags } = parseArgs({
-  options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'owner' } },
-  strict: true,
-});
-const interactive = Boolean(process.stdin.isTTY);
+interface Flags {
+  email?: string;
+  name?: string;
+  role: string;
+}
+interface Answers {
+  email: string;
+  name: string;
+  password: string;
+}
 
-async function readFromTerminal(): Promise<{ email: string; name: string; password: string }> {
+async function readFromTerminal(flags: Flags): Promise<Answers> {
   let muted = false;
   const output = new Writable({
     write(chunk, encoding, done) {
@@ -47,7 +52,7 @@ async function readFromTerminal(): Promise<{ email: string; name: string; passwo
   }
 }
 
-async function readFromPipe(): Promise<{ email: string; name: string; password: string }> {
+async function readFromPipe(flags: Flags): Promise<Answers> {
   if (!flags.email || !flags.name) fail('Without a terminal, pass --email and --name, and the password on stdin.');
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
@@ -59,15 +64,34 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const answers = interactive ? await readFromTerminal() : await readFromPipe();
-const { databasePath, migrationsDir } = getConfig();
-const db = openDatabase(databasePath, migrationsDir);
-try {
-  await createUser(db, SYSTEM_OWNER, { ...answers, role: flags.role ?? 'owner' }, Date.now());
-  console.log(`Created ${flags.role} ${answers.email.trim().toLowerCase()} in ${databasePath}. Sign in at /admin/sign-in.`);
-} catch (error) {
-  if (error instanceof Invalid) fail(Object.entries(error.fields).map(([field, message]) => `${field}: ${message}`).join('\n'));
-  throw error;
-} finally {
-  db.$client.close();
+/**
+ * What the command does with its answers (the tests call it for the refusals): the account
+ * created, or why not, one line per field; and the exit status that goes with it.
+ */
+export async function createAccount(
+  { databasePath, migrationsDir }: Pick<Config, 'databasePath' | 'migrationsDir'>,
+  input: Answers & { role: string },
+  now: number,
+): Promise<{ status: 0 | 1; out: string }> {
+  const db = openDatabase(databasePath, migrationsDir);
+  try {
+    await createUser(db, SYSTEM_OWNER, input, now);
+    return { status: 0, out: `Created ${input.role} ${input.email.trim().toLowerCase()} in ${databasePath}. Sign in at /admin/sign-in.` };
+  } catch (error) {
+    if (error instanceof Invalid) return { status: 1, out: Object.entries(error.fields).map(([field, message]) => `${field}: ${message}`).join('\n') };
+    throw error;
+  } finally {
+    db.$client.close();
+  }
+}
+
+if (import.meta.main) {
+  const { values: flags } = parseArgs({
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'owner' } },
+    strict: true,
+  });
+  const answers = process.stdin.isTTY ? await readFromTerminal(flags) : await readFromPipe(flags);
+  const { status, out } = await createAccount(getConfig(), { ...answers, role: flags.role }, Date.now());
+  if (status !== 0) fail(out);
+  console.log(out);
 }

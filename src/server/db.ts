@@ -1,5 +1,5 @@
 // The process-wide database handle: opened, migrated and (when empty) seeded on first use.
-import { getConfig } from '../config.ts';
+import { getConfig, type Config } from '../config.ts';
 import { databaseMode, isDamage, openDamaged, openDatabase, type DatabaseMode, type Db } from '../../db/client.ts';
 import { earlierDatabaseTraces, markDatabase } from '../../db/earlier-database.ts';
 import { seedDemo } from '../../db/seed/demo.ts';
@@ -26,9 +26,9 @@ export interface Prepared {
   damage?: string;
 }
 
-export function prepareDatabase(options: { now?: number; busyTimeoutMs?: number } = {}): Prepared {
+export function prepareDatabase(options: { now?: number; busyTimeoutMs?: number; config?: Config } = {}): Prepared {
   const now = options.now ?? Date.now();
-  const config = getConfig();
+  const config = options.config ?? getConfig();
   const earlierTraces = earlierDatabaseTraces(config.databasePath);
   let opened: Db | undefined;
   try {
