@@ -75,7 +75,8 @@ if (ready) {
     // A read-only directory: nothing to mark, and preparing has said so.
   }
 } else {
-  const prepared = spawnSync(process.execPath, [path.join(root, 'scripts/prepare-database.ts')], { stdio: 'inherit', env: process.env });
+  // load-hooks.mjs: the preparation loads drizzle-orm as plain modules, three times faster with it.
+  const prepared = spawnSync(process.execPath, ['--import', path.join(root, 'scripts/load-hooks.mjs'), path.join(root, 'scripts/prepare-database.ts')], { stdio: 'inherit', env: process.env });
   damaged = prepared.status === PREPARED_DAMAGED;
   if (prepared.status !== 0 && !damaged) process.exit(prepared.status ?? 1);
 }
