@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.ts';
 
 interface Started {
@@ -46,6 +46,10 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
 
 async function start(command: string, args: string[]): Promise<Started> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-stop-'));
+  // A copy of the run's prepared demo database (test/support/build-once.ts): the server finds it
+  // ready, as on any restart, instead of preparing one in a child process (~2 CPU-seconds), which
+  // is not what these tests are about.
+  fs.copyFileSync(inject('demoDatabase'), path.join(dir, 'candor.db'));
   const port = await freePort();
   const child = spawn(command, args, {
     detached: true, // its own process group: the whole tree can be found, and killed if the test fails
