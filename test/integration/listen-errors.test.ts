@@ -5,12 +5,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.mjs';
 import { listenProblem } from '../../src/server/ops/listen.ts';
 import { OUT_DIR } from '../support/server.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-listen-'));
+// A copy of the run's prepared demo database (test/support/build-once.ts): the server finds it ready
+// and goes straight on to listening, instead of preparing one in a child process first.
+fs.copyFileSync(inject('demoDatabase'), path.join(dir, 'candor.db'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function serve(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
