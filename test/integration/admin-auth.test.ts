@@ -21,6 +21,15 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
+/** One server behind a trusted TLS-terminating proxy (CANDOR_TRUST_PROXY=true), with the owner, for the tests that need it. */
+let viaProxyStarted: Promise<RunningServer> | undefined;
+const trustingProxy = () =>
+  (viaProxyStarted ??= startServer({ CANDOR_TRUST_PROXY: 'true' }).then(async (viaProxy) => {
+    await createStaff(viaProxy.databasePath, { email: OWNER, password: PASSWORD, role: 'owner' });
+    return viaProxy;
+  }));
+afterAll(async () => (await viaProxyStarted?.catch(() => undefined))?.stop());
+
 const get = (path: string, cookie?: string) => adminClient(server.url, cookie ?? null).get(path);
 const post = (path: string, fields: Record<string, string>, cookie?: string, origin?: string) => adminClient(server.url, cookie ?? null).post(path, fields, origin);
 
@@ -81,29 +90,24 @@ describe('signing in', () => {
   });
 
   it('uses a __Host- Secure cookie when a trusted proxy says HTTPS, and only then', async () => {
-    const viaProxy = await startServer({ CANDOR_TRUST_PROXY: 'true' });
-    try {
-      await createStaff(viaProxy.databasePath, { email: OWNER, password: PASSWORD, role: 'owner' });
-      // Behind the proxy the browser is on https://<host>, and says so in Origin.
-      const send = (url: string, origin = url.replace(/^http:/, 'https:')) =>
-        fetch(`${url}/admin/sign-in`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, 'X-Forwarded-Proto': 'https' },
-          body: new URLSearchParams({ email: OWNER, password: PASSWORD }),
-          redirect: 'manual',
-        });
-      const trusted = (await send(viaProxy.url)).headers.getSetCookie().join('\n');
-      expect(trusted).toMatch(/^__Host-candor_session=[^;]+;.*Secure/im);
-      const session = trusted.match(/__Host-candor_session=[^;]+/)![0];
-      const account = await fetch(`${viaProxy.url}/admin/account`, { headers: { Cookie: session, 'X-Forwarded-Proto': 'https' }, redirect: 'manual' });
-      expect(account.status).toBe(200);
+    const viaProxy = await trustingProxy();
+    // Behind the proxy the browser is on https://<host>, and says so in Origin.
+    const send = (url: string, origin = url.replace(/^http:/, 'https:')) =>
+      fetch(`${url}/admin/sign-in`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, 'X-Forwarded-Proto': 'https' },
+        body: new URLSearchParams({ email: OWNER, password: PASSWORD }),
+        redirect: 'manual',
+      });
+    const trusted = (await send(viaProxy.url)).headers.getSetCookie().join('\n');
+    expect(trusted).toMatch(/^__Host-candor_session=[^;]+;.*Secure/im);
+    const session = trusted.match(/__Host-candor_session=[^;]+/)![0];
+    const account = await fetch(`${viaProxy.url}/admin/account`, { headers: { Cookie: session, 'X-Forwarded-Proto': 'https' }, redirect: 'manual' });
+    expect(account.status).toBe(200);
 
-      const untrusted = (await send(server.url, server.url)).headers.getSetCookie().join('\n');
-      expect(untrusted).toMatch(/^candor_session=/m);
-      expect(untrusted).not.toMatch(/Secure/i);
-    } finally {
-      await viaProxy.stop();
-    }
+    const untrusted = (await send(server.url, server.url)).headers.getSetCookie().join('\n');
+    expect(untrusted).toMatch(/^candor_session=/m);
+    expect(untrusted).not.toMatch(/Secure/i);
   });
 
   it('refuses an offsite next= and goes to the workspace instead', async () => {
@@ -267,37 +271,32 @@ describe('guarding writes', () => {
   });
 
   it('behind a TLS-terminating proxy, accepts a same-site post only when the proxy is trusted', async () => {
-    const viaProxy = await startServer({ CANDOR_TRUST_PROXY: 'true' });
-    try {
-      await createStaff(viaProxy.databasePath, { email: OWNER, password: PASSWORD, role: 'owner' });
-      const host = new URL(viaProxy.url).host;
-      const proxied = (url: string, path: string, fields: Record<string, string>, extra: Record<string, string>) =>
-        fetch(url + path, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-Proto': 'https', ...extra },
-          body: new URLSearchParams(fields),
-          redirect: 'manual',
-        });
-      // The browser sees https://<host>; Node sees http://<host>.
-      const signedIn = await proxied(viaProxy.url, '/admin/sign-in', { email: OWNER, password: PASSWORD }, { Origin: `https://${host}` });
-      expect(signedIn.status).toBe(303);
-      const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('__Host-candor_session='))!.split(';')[0]!;
-      const totp = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: `https://${host}`, Cookie: cookie });
-      expect(totp.status).toBe(303);
-      // With X-Forwarded-Host naming the public host, as most proxies send it.
-      const named = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: 'https://status.example.com', 'X-Forwarded-Host': 'status.example.com', Cookie: cookie });
-      expect(named.status).toBe(303);
-      const foreign = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: 'https://evil.example', Cookie: cookie });
-      expect(foreign.status).toBe(403);
-      expect(await foreign.text()).toContain('https://evil.example');
+    const viaProxy = await trustingProxy();
+    const host = new URL(viaProxy.url).host;
+    const proxied = (url: string, path: string, fields: Record<string, string>, extra: Record<string, string>) =>
+      fetch(url + path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-Proto': 'https', ...extra },
+        body: new URLSearchParams(fields),
+        redirect: 'manual',
+      });
+    // The browser sees https://<host>; Node sees http://<host>.
+    const signedIn = await proxied(viaProxy.url, '/admin/sign-in', { email: OWNER, password: PASSWORD }, { Origin: `https://${host}` });
+    expect(signedIn.status).toBe(303);
+    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('__Host-candor_session='))!.split(';')[0]!;
+    const totp = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: `https://${host}`, Cookie: cookie });
+    expect(totp.status).toBe(303);
+    // With X-Forwarded-Host naming the public host, as most proxies send it.
+    const named = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: 'https://status.example.com', 'X-Forwarded-Host': 'status.example.com', Cookie: cookie });
+    expect(named.status).toBe(303);
+    const foreign = await proxied(viaProxy.url, '/admin/account', { intent: 'totp-start' }, { Origin: 'https://evil.example', Cookie: cookie });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.text()).toContain('https://evil.example');
 
-      // The same request to a server that does not trust the proxy is refused, with a hint.
-      const untrusted = await proxied(server.url, '/admin/sign-in', { email: OWNER, password: PASSWORD }, { Origin: `https://${new URL(server.url).host}` });
-      expect(untrusted.status).toBe(403);
-      expect(await untrusted.text()).toContain('CANDOR_TRUST_PROXY=true');
-    } finally {
-      await viaProxy.stop();
-    }
+    // The same request to a server that does not trust the proxy is refused, with a hint.
+    const untrusted = await proxied(server.url, '/admin/sign-in', { email: OWNER, password: PASSWORD }, { Origin: `https://${new URL(server.url).host}` });
+    expect(untrusted.status).toBe(403);
+    expect(await untrusted.text()).toContain('CANDOR_TRUST_PROXY=true');
   });
 
   it('accepts a post without Origin when the browser says Sec-Fetch-Site: same-origin', async () => {
