@@ -14,7 +14,8 @@ import { createStaff } from '../support/staff.ts';
 
 const PASSWORD = 'lantern orchard pebble';
 
-const makeToken = (databasePath: string) => createToken(databasePath, 'Pager bot', ['incidents:write']).token;
+// Live tokens need names of their own (the lock and damage tests share a database).
+const makeToken = (databasePath: string, name = 'Pager bot') => createToken(databasePath, name, ['incidents:write']).token;
 
 const openIncident = (server: RunningServer, token: string) =>
   fetch(`${server.url}/api/admin/incidents`, {
@@ -60,55 +61,6 @@ describe('a database deleted while Candor runs (finding 2)', () => {
   });
 });
 
-describe('a write lock held by another process (finding 3)', () => {
-  let server: RunningServer;
-  let holder: Database.Database;
-  beforeAll(async () => {
-    server = await startServer();
-    await createStaff(server.databasePath, { email: 'olive@example.com', password: PASSWORD, role: 'owner' });
-  });
-  afterAll(async () => {
-    if (holder?.inTransaction) holder.exec('ROLLBACK');
-    holder?.close();
-    await server?.stop();
-  });
-
-  it('keeps answering readers, refuses writes and sign-in with 503 and a message, and still starts', async () => {
-    const token = makeToken(server.databasePath);
-    holder = new Database(server.databasePath);
-    holder.exec('BEGIN IMMEDIATE');
-
-    expect((await fetch(`${server.url}/`)).status).toBe(200);
-    const refused = await openIncident(server, token);
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('5');
-    expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'locked' });
-
-    const signIn = await fetch(`${server.url}/admin/sign-in`, {
-      method: 'POST',
-      headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: 'olive@example.com', password: PASSWORD }),
-      redirect: 'manual',
-    });
-    expect(signIn.status).toBe(503);
-    expect(signIn.headers.get('retry-after')).toBe('5');
-    expect(await signIn.text()).toMatch(/locked by another program.*nothing was saved/);
-    expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['locked'] } });
-
-    // A second Candor on the same file starts while the lock is held.
-    const second = await startServer({ CANDOR_DB: server.databasePath });
-    try {
-      expect((await fetch(`${second.url}/`)).status).toBe(200);
-    } finally {
-      await second.stop();
-    }
-
-    holder.exec('ROLLBACK');
-    expect((await openIncident(server, token)).status).toBe(201);
-    expect((await health(server)).body).toEqual({ status: 'ok', reasons: [] });
-  });
-});
-
 /** Waits for a condition on a response, not for a guessed time. */
 async function until(read: () => Promise<Response>, test: (res: Response, body: string) => boolean): Promise<{ res: Response; body: string }> {
   const deadline = Date.now() + 30_000;
@@ -121,7 +73,8 @@ async function until(read: () => Promise<Response>, test: (res: Response, body: 
   }
 }
 
-describe('a database damaged while Candor runs (finding 4)', () => {
+// One server for findings 3 and 4: the lock is released before the damage, which comes last.
+describe('one server, a lock and then damage', () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer();
@@ -130,41 +83,89 @@ describe('a database damaged while Candor runs (finding 4)', () => {
     await server?.stop();
   });
 
-  it('answers the last good bytes with a notice, fails honestly where it has none, refuses writes, and /healthz says so', async () => {
-    const token = makeToken(server.databasePath);
-    const before = await fetch(`${server.url}/`);
-    expect(before.status).toBe(200);
-    const good = await before.text();
-    expect(good).toContain('Postwise');
-    expect((await fetch(`${server.url}/api/v2/incidents.json`)).status).toBe(200);
+  describe('a write lock held by another process (finding 3)', () => {
+    let holder: Database.Database;
+    beforeAll(async () => {
+      await createStaff(server.databasePath, { email: 'olive@example.com', password: PASSWORD, role: 'owner' });
+    });
+    afterAll(() => {
+      if (holder?.inTransaction) holder.exec('ROLLBACK');
+      holder?.close();
+    });
 
-    corruptTable(server.databasePath, 'incidents');
-    // Another program's write makes every page render again, from the damaged file.
-    const other = new Database(server.databasePath);
-    other.prepare('update site_settings set data_version = data_version + 1 where id = 1').run();
-    other.close();
+    it('keeps answering readers, refuses writes and sign-in with 503 and a message, and still starts', async () => {
+      const token = makeToken(server.databasePath);
+      holder = new Database(server.databasePath);
+      holder.exec('BEGIN IMMEDIATE');
 
-    const { res: stale, body } = await until(() => fetch(`${server.url}/`), (_, text) => text.includes('stale-notice'));
-    expect(stale.status).toBe(200);
-    expect(body).toMatch(/This page may be out of date: Candor cannot read its data right now\. It shows the status as of \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
-    expect(body).toContain('Postwise');
-    expect(stale.headers.get('cache-control')).toBe('no-store');
-    expect(stale.headers.get('etag')).toBeNull();
-    expect(stale.headers.get('cdn-cache-control')).toBeNull();
-    const json = await until(() => fetch(`${server.url}/api/v2/incidents.json`), (res) => res.headers.get('cache-control') === 'no-store');
-    expect(json.res.status).toBe(200);
-    expect(JSON.parse(json.body)).toHaveProperty('incidents');
+      expect((await fetch(`${server.url}/`)).status).toBe(200);
+      const refused = await openIncident(server, token);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'locked' });
 
-    // A page never rendered before has nothing to fall back on: a clear 503, not a 500.
-    const history = await fetch(`${server.url}/history`);
-    expect(history.status).toBe(503);
-    expect(history.headers.get('retry-after')).not.toBeNull();
-    expect(await history.text()).toContain('This status page cannot read its data right now');
+      const signIn = await fetch(`${server.url}/admin/sign-in`, {
+        method: 'POST',
+        headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: 'olive@example.com', password: PASSWORD }),
+        redirect: 'manual',
+      });
+      expect(signIn.status).toBe(503);
+      expect(signIn.headers.get('retry-after')).toBe('5');
+      expect(await signIn.text()).toMatch(/locked by another program.*nothing was saved/);
+      expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['locked'] } });
 
-    const refused = await openIncident(server, token);
-    expect(refused.status).toBe(503);
-    expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'database_unreadable', message: expect.stringMatching(/cannot be read.*nothing was saved/) });
-    expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['database_damaged'] } });
+      // A second Candor on the same file starts while the lock is held.
+      const second = await startServer({ CANDOR_DB: server.databasePath });
+      try {
+        expect((await fetch(`${second.url}/`)).status).toBe(200);
+      } finally {
+        await second.stop();
+      }
+
+      holder.exec('ROLLBACK');
+      expect((await openIncident(server, token)).status).toBe(201);
+      expect((await health(server)).body).toEqual({ status: 'ok', reasons: [] });
+    });
+  });
+
+  describe('a database damaged while Candor runs (finding 4)', () => {
+    it('answers the last good bytes with a notice, fails honestly where it has none, refuses writes, and /healthz says so', async () => {
+      const token = makeToken(server.databasePath, 'Pager bot (damage)');
+      const before = await fetch(`${server.url}/`);
+      expect(before.status).toBe(200);
+      const good = await before.text();
+      expect(good).toContain('Postwise');
+      expect((await fetch(`${server.url}/api/v2/incidents.json`)).status).toBe(200);
+
+      corruptTable(server.databasePath, 'incidents');
+      // Another program's write makes every page render again, from the damaged file.
+      const other = new Database(server.databasePath);
+      other.prepare('update site_settings set data_version = data_version + 1 where id = 1').run();
+      other.close();
+
+      const { res: stale, body } = await until(() => fetch(`${server.url}/`), (_, text) => text.includes('stale-notice'));
+      expect(stale.status).toBe(200);
+      expect(body).toMatch(/This page may be out of date: Candor cannot read its data right now\. It shows the status as of \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
+      expect(body).toContain('Postwise');
+      expect(stale.headers.get('cache-control')).toBe('no-store');
+      expect(stale.headers.get('etag')).toBeNull();
+      expect(stale.headers.get('cdn-cache-control')).toBeNull();
+      const json = await until(() => fetch(`${server.url}/api/v2/incidents.json`), (res) => res.headers.get('cache-control') === 'no-store');
+      expect(json.res.status).toBe(200);
+      expect(JSON.parse(json.body)).toHaveProperty('incidents');
+
+      // A page never rendered before has nothing to fall back on: a clear 503, not a 500.
+      const history = await fetch(`${server.url}/history`);
+      expect(history.status).toBe(503);
+      expect(history.headers.get('retry-after')).not.toBeNull();
+      expect(await history.text()).toContain('This status page cannot read its data right now');
+
+      const refused = await openIncident(server, token);
+      expect(refused.status).toBe(503);
+      expect((await refused.json()).error).toMatchObject({ code: 'unavailable', reason: 'database_unreadable', message: expect.stringMatching(/cannot be read.*nothing was saved/) });
+      expect(await health(server)).toEqual({ status: 200, body: { status: 'degraded', reasons: ['database_damaged'] } });
+    });
   });
 });
 
