@@ -2,6 +2,9 @@
 // uses them (no scripts needed): record a past maintenance window after a refused first try, open
 // an incident back-dated, create an alert source and set its rule. axe (WCAG 2.2 AA) checks each
 // page as it stands, errors shown included, light and dark, at 390 and 1280 px.
+// One server, one browser context and one page for the whole file: the tests follow one owner's
+// session. axe-core is loaded into every document by an init script and run in legacy mode (no
+// frames here), and describes only violations (resultTypes), as in test/support/accessibility.ts.
 import { AxeBuilder } from '@axe-core/playwright';
 import axe from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +17,7 @@ import { createStaff } from '../support/staff.ts';
 const hasBrowser = browserAvailable();
 const EMAIL = 'owner@example.test';
 const PASSWORD = 'tangerine submarine lighthouse';
-const WCAG_22 = { rules: { 'target-size': { enabled: true } } };
+const WCAG_22 = { rules: { 'target-size': { enabled: true } }, resultTypes: ['violations'] as axe.resultGroups[] };
 const HOUR = 3_600_000;
 const local = (at: number) => formatZonedLocal(at, 'Europe/Amsterdam');
 
@@ -111,28 +114,28 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
     checked.push(new URL(page.url()).pathname);
   });
 
-  // Each page loaded once per width and checked in both schemes, switched on the loaded page (as in
-  // test/support/accessibility.ts): the stylesheet's prefers-color-scheme query follows at once.
-  for (const width of [390, 1280]) {
-    it(`has no axe violations on the new pages, light and dark, ${width} px`, async () => {
-      const other = await browser.newContext({ viewport: { width, height: 900 }, storageState: await context.storageState() });
-      await other.addInitScript({ content: axe.source });
-      const p = await other.newPage();
-      const found: string[] = [];
-      for (const path of [...checked, '/admin/incidents/new']) {
-        await p.goto(server.url + path);
+  // Each page loaded once and checked at both widths (page.setViewportSize: the layout and media
+  // queries follow) in both schemes, switched on the loaded page (as in test/support/accessibility.ts):
+  // the stylesheet's prefers-color-scheme query follows at once. The document itself must report
+  // the width and the scheme before axe looks.
+  it('has no axe violations on the new pages, light and dark, at 390 and 1280 px', async () => {
+    const found: string[] = [];
+    for (const path of [...checked, '/admin/incidents/new']) {
+      await page.goto(server.url + path);
+      for (const width of [390, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.waitForFunction((w) => window.innerWidth === w, width);
         const backgrounds = new Set<string>();
         for (const colorScheme of ['light', 'dark'] as const) {
-          await p.emulateMedia({ colorScheme });
-          await p.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
-          backgrounds.add(await p.evaluate(() => getComputedStyle(document.body).backgroundColor));
-          found.push(...(await axeViolations(p)).map((v) => `(${colorScheme}) ${v}`));
+          await page.emulateMedia({ colorScheme });
+          await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
+          backgrounds.add(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+          found.push(...(await axeViolations(page)).map((v) => `(${width} px, ${colorScheme}) ${v}`));
         }
-        expect(backgrounds.size, `${path}: the background changes with the colour scheme`).toBe(2);
+        expect(backgrounds.size, `${path} at ${width} px: the background changes with the colour scheme`).toBe(2);
       }
-      await other.close();
-      expect(checked).toHaveLength(3);
-      expect(found).toEqual([]);
-    }, 120_000);
-  }
+    }
+    expect(checked).toHaveLength(3);
+    expect(found).toEqual([]);
+  }, 120_000);
 });
