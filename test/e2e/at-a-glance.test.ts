@@ -23,6 +23,8 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
   let browser: Browser;
   let phone: BrowserContext;
   let desktop: BrowserContext;
+  // One page per context, navigated from test to test (a new page is a new renderer to start).
+  const pages = new Map<BrowserContext, Page>();
   let criticalId: string;
   let failoverId: string;
   let shortId: string;
@@ -68,15 +70,17 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     browser = await launchBrowser();
     phone = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
     desktop = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    for (const context of [phone, desktop]) pages.set(context, await context.newPage());
   });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
   });
 
-  const open = async (context: BrowserContext, p: string): Promise<Page> => {
-    const page = await context.newPage();
-    await page.goto(server.url + p);
+  /** That context's page, navigated to `p`: a fresh load of the page, as a reader opening it. */
+  const open = async (context: BrowserContext, p: string, origin = server.url): Promise<Page> => {
+    const page = pages.get(context)!;
+    await page.goto(origin + p);
     return page;
   };
 
@@ -87,7 +91,6 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     // Worst impact first, although the minor incident started earlier.
     const titles = await page.locator('#active-h ~ .incident-card .incident-title').allTextContents();
     expect(titles).toEqual([CRITICAL, 'Elevated latency on webhook deliveries']);
-    await page.close();
 
     // The standard API keeps its component-derived indicator; Candor's own JSON carries both.
     const standard = (await (await fetch(`${server.url}/api/v2/status.json`)).json()) as { status: unknown };
@@ -108,7 +111,6 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     }
     await page.goto(`${server.url}/incidents/${criticalId}`);
     await expect(page.locator('.affected-list > li').allTextContents()).resolves.toEqual([expect.stringMatching(/^\s*SMTP relay\s+Partial outage\s*$/)]);
-    await page.close();
   });
 
   it('puts the figure of the days shown beside the bars, and makes each day a 24 px tap target on a phone', async () => {
@@ -121,7 +123,6 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     const wide = await open(desktop, '/');
     await expect(days(wide)).resolves.toBe(90);
     await expect(legend(wide)).resolves.toEqual(['90 days ago', expect.stringMatching(/^\d+(\.\d+)?% uptime over 90 days$/), 'Today']);
-    await wide.close();
 
     const narrow = await open(phone, '/');
     await expect(days(narrow)).resolves.toBe(14);
@@ -139,7 +140,6 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
       expect(box.height).toBeGreaterThanOrEqual(24);
     }
     await expect(narrow.locator('.bars li:visible > a').count()).resolves.toBeGreaterThanOrEqual(2);
-    await narrow.close();
   });
 
   it('fits the uptime tables on a phone: every figure, credit included, and the caption on screen', async () => {
@@ -155,7 +155,6 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     for (const caption of await page.locator('.uptime-table caption').all()) {
       await expect(caption.evaluate((c) => c.scrollWidth <= c.clientWidth && c.getBoundingClientRect().right <= 390)).resolves.toBe(true);
     }
-    await page.close();
   });
 
   it('uses plain words unless the incident was a failover', async () => {
@@ -169,7 +168,6 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     await home.goto(`${server.url}/incidents/${criticalId}`);
     await expect(home.locator('.duration-label').first().textContent()).resolves.toBe('Time to fix on our side');
     await expect(home.locator('.moments dt').allTextContents()).resolves.toContain('Fixed on our side');
-    await home.close();
   });
 
   it('rounds every duration the same way, so they agree with the clock times and add up', async () => {
@@ -181,7 +179,6 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     // The JSON keeps the exact milliseconds beside the words the page shows.
     expect(doc.durations.failover).toMatchObject({ ms: 110_000, formatted: '2 min' });
     expect(doc.durations.customer_impact).toMatchObject({ ms: 130_000, formatted: '2 min' });
-    await page.close();
   });
 
   it('gets the small things right: badges, footer, maintenance, calendar link, colour key, legend', async () => {
@@ -216,7 +213,6 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     });
     expect(fills.majorImage).toBe('none');
     expect(fills.major).toBeLessThan(fills.partial);
-    await history.close();
 
     // At 390 px each swatch of the timeline legend stays beside its label.
     const incident = await open(phone, `/incidents/${failoverId}`);
@@ -224,18 +220,15 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
       const [swatch, label] = await Promise.all([item.locator('.key').boundingBox(), item.boundingBox()]);
       expect(Math.abs(swatch!.y + swatch!.height / 2 - (label!.y + Math.min(label!.height, 20) / 2))).toBeLessThan(8);
     }
-    await incident.close();
   });
 
   it('on a fresh install without demo data, reads "Status" once and shows no empty Components heading', async () => {
     const fresh = await startServer({ CANDOR_DEMO: 'false' });
     try {
-      const page = await desktop.newPage();
-      await page.goto(fresh.url + '/');
+      const page = await open(desktop, '/', fresh.url);
       await expect(page.title()).resolves.toBe('Status');
       await expect(page.locator('.brand').innerText()).resolves.toBe('Status');
       await expect(page.getByRole('heading', { name: 'Components' }).count()).resolves.toBe(0);
-      await page.close();
     } finally {
       await fresh.stop();
     }
