@@ -6,10 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/client.ts';
 import { getConfig, type Config } from '../src/config.ts';
-import { createUser, SYSTEM_OWNER } from '../src/server/commands/users.ts';
-import { Invalid } from '../src/server/errors.ts';
 
 interface Flags {
   email?: string;
@@ -73,6 +70,13 @@ export async function createAccount(
   input: Answers & { role: string },
   now: number,
 ): Promise<{ status: 0 | 1; out: string }> {
+  // Loaded only once the answers are in (the database code takes ~2 CPU-seconds to load), so that a
+  // command line missing what it needs is answered at once.
+  const [{ openDatabase }, { createUser, SYSTEM_OWNER }, { Invalid }] = await Promise.all([
+    import('../db/client.ts'),
+    import('../src/server/commands/users.ts'),
+    import('../src/server/errors.ts'),
+  ]);
   const db = openDatabase(databasePath, migrationsDir);
   try {
     await createUser(db, SYSTEM_OWNER, input, now);
