@@ -40,16 +40,20 @@ describe.skipIf(!hasBrowser)('XSS payloads in Chromium', () => {
       void d.dismiss();
     });
     const paths = [...seeded.publicPaths, ...seeded.adminPaths];
+    const firstIncident = `/incidents/${seeded.incidents[0]}`;
+    expect(paths).toContain(firstIncident);
     for (const path of paths) {
       const response = await page.goto(server.url + path, { waitUntil: 'load' });
       expect(response?.status(), path).toBe(200);
       // A payload that became an element (img, svg, script) would be here.
       await expect(page.locator('img[src="x"], svg[onload], script:not([src])').evaluateAll((found) => found.filter((e) => /alert/.test(e.outerHTML)).length)).resolves.toBe(0);
+      if (path === firstIncident) {
+        // Clicking the links that were javascript: URLs in the markdown does nothing either (looked
+        // at while the page is loaded, not on a second load of it).
+        const links = page.locator('.prose a', { hasText: 'details' });
+        await expect(links.first().getAttribute('href')).resolves.toBeNull();
+      }
     }
-    // Clicking the links that were javascript: URLs in the markdown does nothing either.
-    await page.goto(`${server.url}/incidents/${seeded.incidents[0]}`);
-    const links = page.locator('.prose a', { hasText: 'details' });
-    await expect(links.first().getAttribute('href')).resolves.toBeNull();
     expect(dialogs).toEqual([]);
     await context.close();
   });

@@ -4,7 +4,7 @@
 // targets on a phone, tables that fit, plain wording, and the small things around them.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../db/client.ts';
 import { openIncident } from '../../src/server/commands/open-incident.ts';
 import { correctImpactWindow } from '../../src/server/commands/correct-impact-window.ts';
@@ -21,10 +21,11 @@ const SHORT = 'Brief relay hiccup during certificate rotation';
 describe.skipIf(!hasBrowser)('the status page at a glance', () => {
   let server: RunningServer;
   let browser: Browser;
-  let phone: BrowserContext;
-  let desktop: BrowserContext;
-  // One page per context, navigated from test to test (a new page is a new renderer to start).
-  const pages = new Map<BrowserContext, Page>();
+  // One JavaScript-off page for the file, navigated from test to test (a new page or context is a
+  // new renderer to start); each look sets the phone's or the desktop's viewport before it loads.
+  let page: Page;
+  const phone = { width: 390, height: 844 };
+  const desktop = { width: 1280, height: 900 };
   let criticalId: string;
   let failoverId: string;
   let shortId: string;
@@ -68,18 +69,16 @@ describe.skipIf(!hasBrowser)('the status page at a glance', () => {
     resolveIncident(db, SYSTEM_OWNER, shortId, { message: 'All mail delivered.', verifiedEndToEnd: true }, at(3, 10));
     db.$client.close();
     browser = await launchBrowser();
-    phone = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
-    desktop = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
-    for (const context of [phone, desktop]) pages.set(context, await context.newPage());
+    page = await (await browser.newContext({ javaScriptEnabled: false, viewport: desktop })).newPage();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
   });
 
-  /** That context's page, navigated to `p`: a fresh load of the page, as a reader opening it. */
-  const open = async (context: BrowserContext, p: string, origin = server.url): Promise<Page> => {
-    const page = pages.get(context)!;
+  /** The page at that viewport, navigated to `p`: a fresh load of the page, as a reader opening it. */
+  const open = async (viewport: typeof phone, p: string, origin = server.url): Promise<Page> => {
+    await page.setViewportSize(viewport);
     await page.goto(origin + p);
     return page;
   };
