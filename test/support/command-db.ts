@@ -29,32 +29,33 @@ export interface CommandDb {
 }
 
 // Migrating and seeding take ~35 ms of CPU a database, and a file's tests mostly seed with the same
-// `now`: the first one for a `now` is kept closed (its WAL checkpointed into the file) as a template,
-// and each test gets its own copy of that file, opened the same way.
-let templateDir: string | undefined;
-const templates = new Map<number, string>();
+// `now`: the first database for a `now` is kept as its bytes (SQLite's serialize, ~0.5 MB), and each
+// test writes them to its own new file and opens that, as it would have opened the one it seeded.
+// Nothing is left on disk; the last few templates are kept, as files in a worker run one after another.
+const templates = new Map<number, Buffer>();
+const KEPT_TEMPLATES = 4;
 
-function seededTemplate(now: number): string {
-  let file = templates.get(now);
-  if (file === undefined) {
-    if (templateDir === undefined) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-command-templates-'));
-      process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-      templateDir = dir;
+function seededTemplate(now: number): Buffer {
+  let bytes = templates.get(now);
+  if (bytes === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-command-template-'));
+    try {
+      const db = openDatabase(path.join(dir, 'candor.db'), path.resolve('db/migrations'));
+      seedDemo(db, { now: now - 60_000, render: renderMarkdown });
+      bytes = db.$client.serialize();
+      db.$client.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    file = path.join(templateDir, `${templates.size}.db`);
-    const db = openDatabase(file, path.resolve('db/migrations'));
-    seedDemo(db, { now: now - 60_000, render: renderMarkdown });
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    db.$client.close();
-    templates.set(now, file);
+    if (templates.size >= KEPT_TEMPLATES) templates.delete(templates.keys().next().value!);
+    templates.set(now, bytes);
   }
-  return file;
+  return bytes;
 }
 
 export function openCommandDb(now: number): CommandDb {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-commands-'));
-  fs.copyFileSync(seededTemplate(now), path.join(dir, 'candor.db'));
+  fs.writeFileSync(path.join(dir, 'candor.db'), seededTemplate(now));
   const db = openDatabase(path.join(dir, 'candor.db'), path.resolve('db/migrations'));
   return {
     db,
