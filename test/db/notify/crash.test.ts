@@ -1,4 +1,4 @@
-// kill -9 in the middle of a fan-out to 400 recipients, restart, count. Every recipient must get
+// kill -9 in the middle of a fan-out to 1,000 recipients, restart, count. Every recipient must get
 // the message; a duplicate is possible only for a message the SMTP server accepted in the instant
 // before the process died and before its delivery was recorded (at most the messages in flight).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,9 +10,7 @@ import { openIncident } from '../../../src/server/commands/open-incident.ts';
 import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
 import { startMailSink, type MailSink } from '../../support/mail-sink.ts';
 
-// Eight claims of 50 (delivery-child.ts), killed in the third: each message costs ~3 ms of CPU, and
-// more of them would prove nothing more.
-const RECIPIENTS = 400;
+const RECIPIENTS = 1000;
 const now = Date.now();
 
 let c: CommandDb;
@@ -57,7 +55,7 @@ it('loses nothing when the delivering process is killed with SIGKILL mid fan-out
   expect(c.db.select().from(s.deliveries).all()).toHaveLength(RECIPIENTS);
 
   const first = startChild();
-  await until(() => sink.messageIds.length >= RECIPIENTS * 0.3, '30 % of the messages');
+  await until(() => sink.messageIds.length >= RECIPIENTS * 0.3, '300 messages');
   first.child.kill('SIGKILL');
   const killed = await first.exited;
   expect(killed.signal).toBe('SIGKILL');
