@@ -271,7 +271,13 @@ function manual() {
     await new Promise((r) => setTimeout(r, 0));
   };
   const shown = (entry: Entry) => Number(/version (\d+)/.exec(entry.body.toString())![1]);
-  return { cache, state, pending, finishAll, shown, stampNext };
+  /** The read is held for a render (not answered before one finishes), then shows `version`. */
+  const waitsFor = async (read: Promise<Entry>, version: number) => {
+    expect(await settled(read)).toBe(false);
+    await finishAll();
+    expect(shown(await read)).toBe(version);
+  };
+  return { cache, state, pending, finishAll, shown, stampNext, waitsFor };
 }
 
 describe('freshness after a write', () => {
@@ -372,7 +378,7 @@ describe('freshness after a write', () => {
   });
 
   it('under a stream of writes, bytes that finished rendering after the write they miss are answered at once while the page renders again, within the window only', async () => {
-    const { cache, state, finishAll, shown } = manual();
+    const { cache, state, finishAll, shown, waitsFor } = manual();
     const first = cache.get('/');
     await finishAll();
     await first;
@@ -400,9 +406,7 @@ describe('freshness after a write', () => {
     cache.observe();
     state.now = 41;
     const alone = cache.get('/');
-    expect(await settled(alone)).toBe(false);
-    await finishAll();
-    expect(shown(await alone)).toBe(4);
+    await waitsFor(alone, 4);
 
     // Bytes that finished after the write they miss, read STALE_MS after it was seen: the reader waits.
     state.version = 5;
@@ -416,9 +420,7 @@ describe('freshness after a write', () => {
     expect(shown(await again)).toBe(5);
     state.now = 60 + STALE_MS;
     const late = cache.get('/');
-    expect(await settled(late)).toBe(false);
-    await finishAll();
-    expect(shown(await late)).toBe(6);
+    await waitsFor(late, 6);
   });
 
   it('coalesces renders across writes: a render stamped when it began counts as that version', async () => {
@@ -660,7 +662,7 @@ describe('a page read by a crowd', () => {
   }
 
   it('after a write, answers its next reader from the previous bytes within the window while it renders again', async () => {
-    const { cache, state, finishAll, shown } = await readBy([100, 200, 300, 400].slice(0, CROWD_READS));
+    const { cache, state, shown, waitsFor } = await readBy([100, 200, 300, 400].slice(0, CROWD_READS));
     state.version = 2;
     state.now = 450;
     const before = state.renders;
@@ -669,31 +671,23 @@ describe('a page read by a crowd', () => {
     expect(shown(await next)).toBe(1);
     expect(state.renders).toBe(before + 1); // the render started
     const writer = cache.get('/', { fresh: true }); // rule 1: the writer still waits for the write
-    expect(await settled(writer)).toBe(false);
-    await finishAll();
-    expect(shown(await writer)).toBe(2);
+    await waitsFor(writer, 2);
     expect(shown(await cache.get('/'))).toBe(2);
   });
 
   it('still never past the window: a read STALE_MS after the write waits', async () => {
-    const { cache, state, finishAll, shown } = await readBy([100, 200, 300, 400].slice(0, CROWD_READS));
+    const { cache, state, waitsFor } = await readBy([100, 200, 300, 400].slice(0, CROWD_READS));
     state.version = 2; // written after the last look, at 400
     state.now = 400 + STALE_MS;
-    const late = cache.get('/');
-    expect(await settled(late)).toBe(false);
-    await finishAll();
-    expect(shown(await late)).toBe(2);
+    await waitsFor(cache.get('/'), 2);
   });
 
   it('is not one person reloading: fewer reads, or reads spread over more than CROWD_MS, and the reader waits', async () => {
     for (const times of [[100, 200, 300].slice(0, CROWD_READS - 1), [0, 300, 600, CROWD_MS + 100].slice(-CROWD_READS)]) {
-      const { cache, state, finishAll, shown } = await readBy(times);
+      const { cache, state, waitsFor } = await readBy(times);
       state.version = 2;
       state.now = times.at(-1)! + 50;
-      const alone = cache.get('/');
-      expect(await settled(alone)).toBe(false);
-      await finishAll();
-      expect(shown(await alone)).toBe(2);
+      await waitsFor(cache.get('/'), 2);
     }
   });
 });
