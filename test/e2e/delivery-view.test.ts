@@ -2,7 +2,6 @@
 // notifications list, reads why (addresses masked), sends it again; axe finds nothing to fix; a
 // viewer sees the view but cannot send.
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import axe from 'axe-core';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +11,7 @@ import { openIncident } from '../../src/server/commands/open-incident.ts';
 import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { addSubscriber } from '../../src/server/notify/subscriber-admin.ts';
 import { adminClient } from '../support/admin-client.ts';
+import { axeViolations } from '../support/axe.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';
@@ -19,7 +19,6 @@ import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 
 const hasBrowser = browserAvailable();
 const PASSWORD = 'tangerine submarine lighthouse';
-const WCAG_22 = { rules: { 'target-size': { enabled: true } }, resultTypes: ['violations'] as axe.resultGroups[] };
 
 describe.skipIf(!hasBrowser)('the delivery view', () => {
   let server: RunningServer;
@@ -95,15 +94,14 @@ describe.skipIf(!hasBrowser)('the delivery view', () => {
     expect(html).not.toContain('very-secret-path');
     expect(html).not.toContain('erin@');
 
-    // axe-core evaluated once in this document and run in it (legacy mode: no frames here), instead
-    // of injected afresh and finished in a second blank page for every check; it describes only
-    // violations (resultTypes), as in test/support/accessibility.ts.
+    // axe-core evaluated once in this document and run in it, only its violations coming back
+    // (test/support/axe.ts), instead of injected afresh and finished in a second blank page for
+    // every check, as in test/support/accessibility.ts.
     await page.evaluate(axe.source);
     for (const [colorScheme, width] of [['light', 1280], ['dark', 390]] as const) {
       await page.emulateMedia({ colorScheme });
       await page.setViewportSize({ width, height: 900 });
-      const { violations } = await new AxeBuilder({ page, axeSource: ';' }).setLegacyMode().options(WCAG_22).analyze();
-      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      expect((await axeViolations(page)).map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   });

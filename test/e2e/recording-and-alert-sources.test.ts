@@ -3,13 +3,13 @@
 // an incident back-dated, create an alert source and set its rule. axe (WCAG 2.2 AA) checks each
 // page as it stands, errors shown included, light and dark, at 390 and 1280 px.
 // One server, one browser context and one page for the whole file: the tests follow one owner's
-// session. axe-core is loaded into every document by an init script and run in legacy mode (no
-// frames here), and describes only violations (resultTypes), as in test/support/accessibility.ts.
-import { AxeBuilder } from '@axe-core/playwright';
+// session. axe-core is loaded into every document by an init script and run in the page, only its
+// violations coming back (test/support/axe.ts), as in test/support/accessibility.ts.
 import axe from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { formatZonedLocal } from '../../src/domain/time-zone.ts';
+import { axeViolations } from '../support/axe.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';
@@ -17,7 +17,6 @@ import { createStaff, signIn } from '../support/staff.ts';
 const hasBrowser = browserAvailable();
 const EMAIL = 'owner@example.test';
 const PASSWORD = 'tangerine submarine lighthouse';
-const WCAG_22 = { rules: { 'target-size': { enabled: true } }, resultTypes: ['violations'] as axe.resultGroups[] };
 const HOUR = 3_600_000;
 const local = (at: number) => formatZonedLocal(at, 'Europe/Amsterdam');
 
@@ -27,9 +26,8 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
   let page: Page;
   const checked: string[] = [];
 
-  async function axeViolations(p: Page): Promise<string[]> {
-    const { violations } = await new AxeBuilder({ page: p, axeSource: ';' }).setLegacyMode().options(WCAG_22).analyze();
-    return violations.map((v) => `${new URL(p.url()).pathname} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  async function violationsOn(p: Page): Promise<string[]> {
+    return (await axeViolations(p)).map((v) => `${new URL(p.url()).pathname} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
   }
 
   beforeAll(async () => {
@@ -61,7 +59,7 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
     await expect(page.locator('#f-announcedAt-error').textContent()).resolves.toContain('Enter when customers were told');
     await expect(page.locator('#f-components-error').textContent()).resolves.toContain('Choose the components');
     await expect(page.locator('#f-title').inputValue()).resolves.toBe('Emergency kernel patch');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await violationsOn(page)).toEqual([]);
     checked.push(new URL(page.url()).pathname);
     await page.locator('#f-announced').selectOption('no');
     await page.getByLabel('SMTP relay').check();
@@ -81,7 +79,7 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
     await page.locator('#f-message').fill('Mail was queueing.');
     await page.getByRole('button', { name: 'Open incident and publish' }).click();
     await expect(page.locator('#f-displayAt-error').textContent()).resolves.toContain('in the future');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await violationsOn(page)).toEqual([]);
     await page.locator('#f-displayAt').fill(local(Date.now() - 2 * HOUR));
     await page.getByRole('button', { name: 'Open incident and publish' }).click();
     await page.waitForURL(/done=opened/);
@@ -97,14 +95,14 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
     await page.locator('#f-slug').fill('prometheus');
     await page.getByRole('button', { name: 'Create source and show its token' }).click();
     await expect(page.locator('#new-token').textContent()).resolves.toMatch(/^candor_/);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await violationsOn(page)).toEqual([]);
     checked.push('/admin/alerts');
     await page.getByRole('link', { name: 'set which labels map to which components' }).click();
     await page.locator('[id="f-rules.0.label"]').fill('service');
     await page.locator('[id="f-rules.0.value"]').fill('smtp');
     await page.getByRole('button', { name: 'Save rules' }).click();
     await expect(page.locator('[id="f-rules.0.component-error"]').textContent()).resolves.toContain('Choose the component');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await violationsOn(page)).toEqual([]);
     await page.locator('[id="f-rules.0.component"]').selectOption({ label: 'Sending · SMTP relay' });
     await page.getByRole('button', { name: 'Save rules' }).click();
     await page.waitForURL(/done=rules/);
@@ -128,7 +126,7 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
           await page.emulateMedia({ colorScheme });
           await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
           backgrounds.add(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
-          found.push(...(await axeViolations(page)).map((v) => `(${width} px, ${colorScheme}) ${v}`));
+          found.push(...(await violationsOn(page)).map((v) => `(${width} px, ${colorScheme}) ${v}`));
         }
         expect(backgrounds.size, `${path} at ${width} px: the background changes with the colour scheme`).toBe(2);
       }

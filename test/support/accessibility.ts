@@ -8,28 +8,26 @@
 // and in each scheme (page.emulateMedia, which the stylesheet's prefers-color-scheme query follows
 // at once; no script reads it). Before each check the document itself must report the width and
 // the scheme, so axe never looks at a page still in the previous state.
-// axe-core is loaded into every document by an init script and run in the page itself (legacy
-// mode: our pages have no frames), instead of being injected afresh and finished in a second blank
-// page for every check: that triples the speed. Loading each page once instead of once per width
+// axe-core is loaded into every document by an init script and run in the page itself, only its
+// violations coming back (test/support/axe.ts), instead of being injected afresh and finished in a
+// second blank page for every check: that triples the speed. Loading each page once instead of once per width
 // halves the loads, the renders and axe's cold start in each new document. axe reports only
 // violations in full (resultTypes): the nodes that pass are counted but not described, which is
 // most of axe's time on a long page and nothing this test reads.
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import axe from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { openDatabase } from '../../db/client.ts';
 import { openIncident } from '../../src/server/commands/open-incident.ts';
 import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
+import { axeViolations } from './axe.ts';
 import { browserAvailable, launchBrowser } from './browser.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { createStaff, signIn } from './staff.ts';
 import { discoverPages, routeOf } from './site-pages.ts';
 
 const EMAIL = 'owner@example.test';
-// Every rule axe runs by default, plus target-size (WCAG 2.2 AA 2.5.8), which axe leaves off.
-const WCAG_22 = { rules: { 'target-size': { enabled: true } }, resultTypes: ['violations'] as axe.resultGroups[] };
 const WIDTHS = [390, 1280] as const;
 const HEIGHT = 900;
 const PASSWORD = 'tangerine submarine lighthouse';
@@ -109,7 +107,7 @@ export function describeEveryPageAccessible(part: number, parts: number): void {
             await page.emulateMedia({ colorScheme });
             await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
             backgrounds.add(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
-            const { violations } = await new AxeBuilder({ page, axeSource: ';' }).setLegacyMode().options(WCAG_22).analyze();
+            const violations = await axeViolations(page);
             for (const v of violations) {
               found.push(`${url} (${width} px, ${colorScheme}) ${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).slice(0, 3).join(' | ')}`);
             }
