@@ -18,7 +18,9 @@ function run(script: string, args: string[], quiet: boolean): Promise<{ code: nu
 }
 
 const [typed, tested] = await Promise.all([
-  run('node_modules/typescript/bin/tsc', ['--noEmit'], true),
+  // One thread: the cores are busy with the tests anyway, and TypeScript 7's parallel checkers cost
+  // 8.9 CPU-seconds here against 5.4 for one (the same 4.7 s on an idle machine).
+  run('node_modules/typescript/bin/tsc', ['--noEmit', '--singleThreaded'], true),
   run('node_modules/vitest/vitest.mjs', ['run', ...process.argv.slice(2)], false),
 ]);
 if (typed.code === 0) console.log('Type-check (tsc --noEmit): no errors.');
