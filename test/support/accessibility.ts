@@ -10,8 +10,8 @@
 // the scheme, so axe never looks at a page still in the previous state.
 // axe-core is loaded into every document by an init script and run in the page itself, only its
 // violations coming back (test/support/axe.ts), instead of being injected afresh and finished in a
-// second blank page for every check: that triples the speed. Loading each page once instead of once per width
-// halves the loads, the renders and axe's cold start in each new document. axe reports only
+// second blank page for every check: that triples the speed. Loading each page once instead of
+// once per width halves the loads, the renders and axe's cold start in each new document. axe reports only
 // violations in full (resultTypes): the nodes that pass are counted but not described, which is
 // most of axe's time on a long page and nothing this test reads.
 import path from 'node:path';

@@ -1,7 +1,7 @@
 // axe-core for the browser tests: the rules and how they are run, in one place.
-// axe is loaded into the document beforehand (an init script, or one evaluate of axe.source) and run
-// there with axe.run, as the @axe-core/playwright wrapper's legacy mode did (our pages have no frames), but
-// only the violations come back: the full results (every rule's passes, incomplete and inapplicable
+// axe is loaded into the document beforehand (an init script, or one evaluate of axe.source) and
+// run there with axe.run, as the @axe-core/playwright wrapper's legacy mode did (our pages have no
+// frames), but only the violations come back: the full results (every rule's passes, incomplete and inapplicable
 // entries, each with its descriptions) crossed the DevTools protocol for every check, at a cost of
 // about 10 % of a crawl file's CPU. Checked against AxeBuilder on a page with six kinds of violation:
 // the same rules and nodes.

@@ -1,5 +1,5 @@
-// Debian's Chromium (its headless shell, see chromium.ts) driven by playwright-core. Locally a missing browser skips the browser tests
-// with a clear message; in CI (CI=true) it is a failure.
+// Debian's Chromium (its headless shell, see chromium.ts) driven by playwright-core. Locally a
+// missing browser skips the browser tests with a clear message; in CI (CI=true) it is a failure.
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { inject } from 'vitest';
@@ -10,7 +10,7 @@ export { CHROMIUM_PATH };
 export function browserAvailable(): boolean {
   if (fs.existsSync(CHROMIUM_PATH)) return true;
   if (process.env.CI === 'true') {
-    throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}; (.ci/run installs chromium-headless-shell from Debian)`);
+    throw new Error(`CI=true but no Chromium at ${CHROMIUM_PATH}: .ci/run installs chromium-headless-shell from Debian`);
   }
   console.warn(`Skipping browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium-headless-shell)`);
   return false;
