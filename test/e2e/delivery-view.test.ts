@@ -11,7 +11,7 @@ import { openIncident } from '../../src/server/commands/open-incident.ts';
 import { SYSTEM_OWNER } from '../../src/server/commands/users.ts';
 import { addSubscriber } from '../../src/server/notify/subscriber-admin.ts';
 import { adminClient } from '../support/admin-client.ts';
-import { axeViolations } from '../support/axe.ts';
+import { axeViolations, describeViolation } from '../support/axe.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';
@@ -101,7 +101,7 @@ describe.skipIf(!hasBrowser)('the delivery view', () => {
     for (const [colorScheme, width] of [['light', 1280], ['dark', 390]] as const) {
       await page.emulateMedia({ colorScheme });
       await page.setViewportSize({ width, height: 900 });
-      expect((await axeViolations(page)).map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      expect((await axeViolations(page)).map(describeViolation)).toEqual([]);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   });

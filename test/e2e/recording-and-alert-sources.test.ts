@@ -9,7 +9,7 @@ import axe from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { formatZonedLocal } from '../../src/domain/time-zone.ts';
-import { axeViolations } from '../support/axe.ts';
+import { axeViolations, checkEveryWidthAndScheme, describeViolation } from '../support/axe.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { createStaff, signIn } from '../support/staff.ts';
@@ -27,7 +27,7 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
   const checked: string[] = [];
 
   async function violationsOn(p: Page): Promise<string[]> {
-    return (await axeViolations(p)).map((v) => `${new URL(p.url()).pathname} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    return (await axeViolations(p)).map((v) => `${new URL(p.url()).pathname} ${describeViolation(v)}`);
   }
 
   beforeAll(async () => {
@@ -110,26 +110,15 @@ describe.skipIf(!hasBrowser)('recording after the fact and alert sources in the 
     checked.push(new URL(page.url()).pathname);
   });
 
-  // Each page loaded once and checked at both widths (page.setViewportSize: the layout and media
-  // queries follow) in both schemes, switched on the loaded page (as in test/support/accessibility.ts):
-  // the stylesheet's prefers-color-scheme query follows at once. The document itself must report
-  // the width and the scheme before axe looks.
+  // Each page loaded once and checked at both widths in both schemes, switched on the loaded page
+  // (test/support/axe.ts, as in test/support/accessibility.ts).
   it('has no axe violations on the new pages, light and dark, at 390 and 1280 px', async () => {
     const found: string[] = [];
     for (const path of [...checked, '/admin/incidents/new']) {
       await page.goto(server.url + path);
-      for (const width of [390, 1280]) {
-        await page.setViewportSize({ width, height: 900 });
-        await page.waitForFunction((w) => window.innerWidth === w, width);
-        const backgrounds = new Set<string>();
-        for (const colorScheme of ['light', 'dark'] as const) {
-          await page.emulateMedia({ colorScheme });
-          await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, colorScheme === 'dark');
-          backgrounds.add(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
-          found.push(...(await violationsOn(page)).map((v) => `(${width} px, ${colorScheme}) ${v}`));
-        }
-        expect(backgrounds.size, `${path} at ${width} px: the background changes with the colour scheme`).toBe(2);
-      }
+      const { violations, backgroundUnchangedAt } = await checkEveryWidthAndScheme(page);
+      found.push(...violations.map((v) => `${path} ${v}`));
+      expect(backgroundUnchangedAt, `${path}: widths at which the background did not change with the colour scheme`).toEqual([]);
     }
     expect(checked).toHaveLength(3);
     expect(found).toEqual([]);
