@@ -1,6 +1,6 @@
 // `npm run bench:fanout` (also the last part of `npm run bench`): 10,000 email subscribers, one
 // incident per kind of readers. Measures the time the command takes to enqueue every message (in
-// its transaction), how fast the server's own delivery thread hands them to an SMTP server on
+// its transaction), how fast the server's own delivery process hands them to an SMTP server on
 // loopback, and `/` latency while that runs against the same readers with nothing to send, before
 // and after, printed side by side. Two kinds of readers, each in a process of its own:
 //  - saturating: wrk (one thread, CONNECTIONS connections) asks as fast as the server answers, so
@@ -8,10 +8,10 @@
 //  - fixed rate: BENCH_RATE requests a second (bench/paced-reader.ts), latency counted from when each
 //    request was due, so its p99 says whether the delivery work holds up the server's answers.
 // The first 3 s of each fan-out (from 1 s before the incident opens: the command, `/` rendered again,
-// the delivery thread starting) are read apart from the rest of it.
+// the delivery process starting) are read apart from the rest of it.
 // The SMTP server (bench/smtp-sink.ts) runs in a process of its own, counts Message-IDs and parses
 // nothing; it still shares this machine's cores with Candor, as the readers do (in production it is
-// another machine). Also reports the server's resident memory and the delivery thread's CPU, nice
+// another machine). Also reports the server's resident memory and the delivery's CPU, nice
 // value and scheduling policy (from /proc). Writes bench/fanout-results.json. BENCH_SERVE may name
 // another checkout's scripts/serve.ts to compare (it serves this checkout's build); BENCH_READERS=
 // saturating or fixed runs one kind only; BENCH_SINK_IDLE=true runs the SMTP sink under SCHED_IDLE.
@@ -41,7 +41,7 @@ const CONNECTIONS = 20;
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 /** Which readers: both (one fan-out each), or only `saturating` or `fixed`. */
 const READERS = process.env.BENCH_READERS ?? 'both';
-/** The first part of a fan-out, read apart: opening the incident and starting the delivery thread. */
+/** The first part of a fan-out, read apart: opening the incident and starting the delivery process. */
 const OPENING_MS = 3000;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-fanout-'));
 const log = (line: string) => console.log(line);
@@ -116,29 +116,54 @@ db.$client
   )
   .run(RECIPIENTS, now, now, now);
 
-/** CPU seconds (user + system) of the server, and of its delivery thread (named candor-delivery, or niced / SCHED_IDLE in older checkouts), from /proc. */
+/**
+ * CPU seconds (user + system) of the server, and of its delivery: the delivery process (a child of the
+ * server named candor-delivery, live or ended), or in older checkouts the delivery thread (named
+ * candor-delivery, or niced / SCHED_IDLE), from /proc. With the nice values and scheduling policies
+ * of the delivery's threads.
+ */
 function cpu(pid: number): { process: number; delivery: number; nice: number[]; policy: number[] } {
   const read = (file: string) => fs.readFileSync(file, 'utf8');
   const ticks = (stat: string) => (statField(stat, STAT_FIELD.utime) + statField(stat, STAT_FIELD.stime)) / 100;
   let delivery = 0;
   const nice: number[] = [];
   const policy: number[] = [];
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+  const count = (stat: string) => {
+    delivery += ticks(stat);
+    nice.push(statField(stat, STAT_FIELD.nice));
+    policy.push(statField(stat, STAT_FIELD.policy));
+  };
+  const tasks = (of: number) => fs.readdirSync(`/proc/${of}/task`);
+  for (const tid of tasks(pid)) {
     try {
       const stat = read(`/proc/${pid}/task/${tid}/stat`);
       const name = read(`/proc/${pid}/task/${tid}/comm`).trim();
-      const [threadNice, threadPolicy] = [statField(stat, STAT_FIELD.nice), statField(stat, STAT_FIELD.policy)];
       // Scheduling policy 0 normal, 3 batch, 5 idle.
-      if (name.startsWith('candor-deliver') || threadNice > 0 || threadPolicy === SCHED_IDLE) {
-        delivery += ticks(stat);
-        nice.push(threadNice);
-        policy.push(threadPolicy);
-      }
+      if (name.startsWith('candor-deliver') || statField(stat, STAT_FIELD.nice) > 0 || statField(stat, STAT_FIELD.policy) === SCHED_IDLE) count(stat);
     } catch {
       // a thread that ended meanwhile
     }
   }
-  return { process: ticks(read(`/proc/${pid}/stat`)), delivery, nice, policy };
+  for (const tid of tasks(pid)) {
+    let children: string[] = [];
+    try {
+      children = read(`/proc/${pid}/task/${tid}/children`).split(' ').filter(Boolean);
+    } catch {
+      // a thread that ended meanwhile
+    }
+    for (const child of children) {
+      try {
+        if (read(`/proc/${child}/comm`).trim() !== 'candor-delivery') continue;
+        for (const task of tasks(Number(child))) count(read(`/proc/${child}/task/${task}/stat`));
+      } catch {
+        // a process that ended meanwhile: its CPU is in the server's children's time below
+      }
+    }
+  }
+  const own = read(`/proc/${pid}/stat`);
+  // Ended children the server has waited for (only delivery processes: it starts no others).
+  delivery += (statField(own, STAT_FIELD.cutime) + statField(own, STAT_FIELD.cstime)) / 100;
+  return { process: ticks(own), delivery, nice, policy };
 }
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const load = () => os.loadavg().map(round1);
@@ -232,19 +257,22 @@ interface Phase {
   messages: number;
   fanoutSeconds: number;
   messagesPerSecond: number;
-  /** Cores' worth of CPU: the whole server, and the delivery thread alone. */
-  cpu: { idle: { server: number; deliveryThread: number }; duringFanout: { server: number; deliveryThread: number } };
-  /** The delivery thread's CPU per message sent (ms). */
+  /**
+   * Cores' worth of CPU: the server process, and the delivery (its own process; in older checkouts a
+   * thread of the server, counted in both figures).
+   */
+  cpu: { idle: { server: number; delivery: number }; duringFanout: { server: number; delivery: number } };
+  /** The delivery's CPU per message sent (ms). */
   deliveryCpuMsPerMessage: number;
-  deliveryThreadNice: number[];
-  deliveryThreadPolicy: number[];
+  deliveryNice: number[];
+  deliveryPolicy: number[];
   /** duringOpening: from 1 s before the incident opens to OPENING_MS after; duringFanout: the rest of the fan-out. */
   home: { idle: Row; duringOpening: Row; duringFanout: Row; idleAfter: Row };
 }
 
 const cpuShare = (before: ReturnType<typeof cpu>, after: ReturnType<typeof cpu>, ms: number) => ({
   server: round1((after.process - before.process) / (ms / 1000)),
-  deliveryThread: round1((after.delivery - before.delivery) / (ms / 1000)),
+  delivery: round1((after.delivery - before.delivery) / (ms / 1000)),
 });
 
 /** Idle reading, a fan-out read meanwhile, idle reading again: the same readers throughout. */
@@ -277,7 +305,7 @@ async function phase(readers: string, begin: () => Reading | Promise<Reading>): 
     throw new Error(`not every message arrived after 10 minutes`);
   }, 600_000);
   // The first seconds hold the one-off work of opening an incident (the command, `/` rendered again,
-  // the delivery thread starting): read apart from the rest of the fan-out.
+  // the delivery process starting): read apart from the rest of the fan-out.
   const opened = await Promise.race([sleep(OPENING_MS).then(() => null), reached]);
   const duringOpening = await reading.stop();
   const rest = opened === null ? await begin() : null;
@@ -296,8 +324,8 @@ async function phase(readers: string, begin: () => Reading | Promise<Reading>): 
     messagesPerSecond: Math.round(messages / (fanoutMs / 1000)),
     cpu: { idle: cpuShare(cpuBeforeIdle, cpuAfterIdle, SECONDS * 1000), duringFanout: cpuShare(cpuBeforeFanout, cpuAfterFanout, fanoutMs) },
     deliveryCpuMsPerMessage: round1(((cpuAfterFanout.delivery - cpuBeforeFanout.delivery) * 1000) / messages),
-    deliveryThreadNice: cpuAfterFanout.nice,
-    deliveryThreadPolicy: cpuAfterFanout.policy,
+    deliveryNice: cpuAfterFanout.nice,
+    deliveryPolicy: cpuAfterFanout.policy,
     home: { idle, duringOpening, duringFanout, idleAfter },
   };
 }
@@ -352,8 +380,8 @@ for (const p of phases) {
   log(`  readers ${p.readers}:`);
   log(`    enqueue ${p.enqueueMs} ms; ${p.messages} messages delivered in ${p.fanoutSeconds} s: ${p.messagesPerSecond} messages/s`);
   log(
-    `    delivery thread nice ${p.deliveryThreadNice.join(', ') || 'none'}, policy ${p.deliveryThreadPolicy.map((n) => POLICY[n] ?? n).join(', ') || 'none'}, ` +
-      `${p.deliveryCpuMsPerMessage} ms CPU a message; CPU (cores) idle: server ${p.cpu.idle.server}; during: server ${p.cpu.duringFanout.server}, of it the delivery thread ${p.cpu.duringFanout.deliveryThread}`,
+    `    delivery threads' nice ${[...new Set(p.deliveryNice)].join(', ') || 'none'}, policy ${[...new Set(p.deliveryPolicy.map((n) => POLICY[n] ?? n))].join(', ') || 'none'}, ` +
+      `${p.deliveryCpuMsPerMessage} ms CPU a message; CPU (cores) idle: server ${p.cpu.idle.server}; during: server ${p.cpu.duringFanout.server}, delivery ${p.cpu.duringFanout.delivery}`,
   );
   log(`    reading /         req/s  p50 ms p99 ms p99.9 ms max ms errors`);
   log(row('idle', i));

@@ -22,7 +22,7 @@ import { createTelemetry } from '../src/server/ops/telemetry.ts';
 import { FAULT_HEADER, noteReadFault } from '../src/server/read-faults.ts';
 import { listenProblem, serveMetrics } from '../src/server/ops/listen.ts';
 import { DELIVERY_NOT_RUNNING, DeliverySupervisor } from '../src/server/notify/delivery-supervisor.ts';
-import { setInProcessWriter } from '../src/server/in-process-writer.ts';
+import { setDeliveryWriteFlag } from '../src/server/delivery-write-flag.ts';
 import { senderKinds } from '../src/server/notify/sender-kinds.ts';
 import { dueCheck } from '../src/server/notify/outbox.ts';
 import { describeStartup, PREPARED_DAMAGED, readyStartup } from './database-ready.ts';
@@ -169,18 +169,18 @@ try {
 }
 log.info({ host, port }, `Candor is serving on http://${shown}:${port} (first render of / took ${warmedMs} ms)`);
 
-// Subscriber notifications go out from a thread of their own (delivery-supervisor.ts), never from a
-// request, and never on this thread, which answers readers. A damaged, read-only or unwritable
+// Subscriber notifications go out from a process of their own (delivery-supervisor.ts), never from a
+// request, and never in this process, which answers readers. A damaged, read-only or unwritable
 // database must not stop the status page from being served: notifications then wait for a restart,
 // and the log says so.
-// The thread runs only while something is due (an indexed look on the cache's read-only connection
-// every half second): a quiet server carries no delivery thread and its memory.
+// The process runs only while something is due (an indexed look on the cache's read-only connection
+// every half second): a quiet server carries no delivery process and its memory.
 let delivery: DeliverySupervisor | null = null;
 if (damaged) log.warn({ err: 'the database is damaged' }, DELIVERY_NOT_RUNNING);
 else {
   delivery = new DeliverySupervisor({ config, log, due: dueCheck(versionDb, senderKinds(config)), nice: config.deliveryNice, schedIdle: config.deliveryIdle });
-  // A staff write that meets the thread's write lock waits the moment it takes, not refused.
-  setInProcessWriter(delivery.writer);
+  // A staff write that meets the delivery process's write lock waits the moment it takes, not refused.
+  setDeliveryWriteFlag(delivery.flag);
 }
 try {
   telemetry.watchOutbox(versionDb);

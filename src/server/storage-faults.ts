@@ -4,7 +4,7 @@
 // /healthz until a write succeeds again.
 import { databaseFileProblem, databaseMode, openedDamaged, type Db } from '../../db/client.ts';
 import { faultOfSqliteError, Unavailable, type StorageFault } from './errors.ts';
-import { retryPastInProcessWriter } from './in-process-writer.ts';
+import { retryPastDeliveryWrites } from './delivery-write-flag.ts';
 
 /** The error as an Unavailable when it is a storage fault (already one, or a SQLite one); else null. */
 export function asUnavailable(error: unknown): Unavailable | null {
@@ -39,8 +39,8 @@ export function guardWrite<T>(db: Db, write: () => T): T {
     throw new Unavailable(lastWriteFault);
   }
   try {
-    // The delivery thread's short writes are waited for; another program's lock is not.
-    const result = retryPastInProcessWriter(write, (error) => faultOfSqliteError(error) === 'locked');
+    // The delivery process's short writes are waited for; another program's lock is not.
+    const result = retryPastDeliveryWrites(write, (error) => faultOfSqliteError(error) === 'locked');
     lastWriteFault = null;
     return result;
   } catch (error) {

@@ -1,11 +1,13 @@
-// Runs the delivery worker on a thread of its own (delivery-thread.ts) and keeps it running: a thread
-// that dies (an uncaught error, its heap limit) is logged and started again after a wait that doubles
-// with each death in a row, from half a second up to 30 s. On stop, the thread stops claiming, records
-// the messages in flight and closes its connection before the returned promise resolves.
-import { Worker } from 'node:worker_threads';
+// Runs the delivery worker in a process of its own (delivery-process.ts) and keeps it running: a
+// process that dies (an uncaught error, its heap limit, a kill) is logged and started again after a
+// wait that doubles with each death in a row, from half a second up to 30 s. On stop, the process
+// stops claiming, records the messages in flight and closes its connection before the returned
+// promise resolves.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { DeliveryConfig } from './start-worker.ts';
-import { InProcessWriter } from '../in-process-writer.ts';
-import type { DeliveryThreadData, DeliveryThreadMessage } from './delivery-thread.ts';
+import { DeliveryWriteFlag } from '../delivery-write-flag.ts';
+import type { DeliveryMessage, DeliveryStart } from './delivery-process.ts';
 
 /** Lines the supervisor writes: the server passes its pino logger. */
 export interface DeliveryLog {
@@ -16,22 +18,22 @@ export interface DeliveryLog {
 export interface DeliverySupervisorOptions {
   config: DeliveryConfig;
   log: DeliveryLog;
-  /** How often the thread looks for due deliveries when nothing wakes it. */
+  /** How often the process looks for due deliveries when nothing wakes it. */
   pollMs?: number;
-  /** The thread's nice value (Linux: that thread only); 10 lets readers go first. */
+  /** The nice value of the process's threads; 10 lets readers go first. */
   nice?: number;
-  /** Run the thread under SCHED_IDLE (Linux; delivery-thread.ts). */
+  /** Run the process under SCHED_IDLE (Linux; delivery-process.ts). */
   schedIdle?: boolean;
-  /** The thread's entry (tests start one that fails on purpose). */
+  /** A module the process runs instead of the delivery worker (tests run ones that fail on purpose). */
   entry?: URL;
   /**
-   * Whether a delivery is due (a cheap query on the main thread's connection). With it, the thread
+   * Whether a delivery is due (a cheap query on the main thread's connection). With it, the process
    * runs only while there is something to send: it is started when something falls due and ends
-   * itself after idleExitMs with nothing to claim, so a quiet server carries no delivery thread.
-   * Without it, the thread runs from the start until stop().
+   * itself after idleExitMs with nothing to claim, so a quiet server carries no delivery process.
+   * Without it, the process runs from the start until stop().
    */
   due?: () => boolean;
-  /** How long an on-demand thread stays with nothing to send (default one minute). */
+  /** How long an on-demand process stays with nothing to send (default one minute). */
   idleExitMs?: number;
   /** Waits before restarts, by deaths in a row. */
   restartDelayMs?: (deathsInARow: number) => number;
@@ -41,7 +43,7 @@ export interface DeliverySupervisorOptions {
 /** The log line when delivery cannot run (a damaged or unwritable database). */
 export const DELIVERY_NOT_RUNNING = 'notification delivery is not running: the database cannot be written; restart Candor once it can';
 
-/** The log line when a thread under SCHED_IDLE waited too long for a core (sched-idle.ts). */
+/** The log line when a process under SCHED_IDLE waited too long for a core (sched-idle.ts). */
 export const STARVED_UNDER_SCHED_IDLE = 'notification delivery waited for the CPU under SCHED_IDLE; carrying on at the nice value alone';
 
 /** Half a second doubling up to 30 s. */
@@ -49,22 +51,23 @@ export function restartDelayMs(deathsInARow: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, deathsInARow - 1));
 }
 
-/** A thread that ran this long before dying starts the count of deaths in a row again. */
+/** A process that ran this long before dying starts the count of deaths in a row again. */
 const HEALTHY_RUN_MS = 60_000;
-/** Each send times out after 10 s; past this the thread is ended without waiting further. */
+/** Each send times out after 10 s; past this the process is killed without waiting further. */
 const STOP_TIMEOUT_MS = 15_000;
 
 /**
- * The delivery thread's heap: one claimed batch (200 jobs) and the messages in flight. In a fan-out
- * to 10,000 it peaked at 23 MB used under these limits (27 MB allocated, 28 s); with 48 MB it let
- * 32 MB accumulate before collecting; with 16 MB it took 79 s (one run on a loaded machine, so
- * partly noise, but it worked near its limit).
+ * The delivery process's heap: one claimed batch (200 jobs) and the messages in flight. In a fan-out
+ * to 10,000 it peaked at 23 MB used under these limits (27 MB allocated, 28 s) as a worker thread;
+ * with 48 MB it let 32 MB accumulate before collecting; with 16 MB it took 79 s (one run on a loaded
+ * machine, so partly noise, but it worked near its limit).
  */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
+const NODE_FLAGS = ['--max-old-space-size=32', '--max-semi-space-size=2'];
+const ENTRY = fileURLToPath(new URL('./delivery-process.ts', import.meta.url));
 
 export class DeliverySupervisor {
-  readonly #o: Required<Omit<DeliverySupervisorOptions, 'entry' | 'due'>> & Pick<DeliverySupervisorOptions, 'due'> & { entry: URL };
-  #thread: Worker | null = null;
+  readonly #o: Required<Omit<DeliverySupervisorOptions, 'entry' | 'due'>> & Pick<DeliverySupervisorOptions, 'entry' | 'due'>;
+  #child: ChildProcess | null = null;
   #restartTimer: NodeJS.Timeout | undefined;
   #deaths = 0;
   #stopping: Promise<void> | null = null;
@@ -73,17 +76,16 @@ export class DeliverySupervisor {
   #watch: NodeJS.Timeout | undefined;
   #ready: Promise<number | null>;
   #onReady!: (nice: number | null) => void;
-  /** Threads started so far (1 plus the restarts). */
+  /** Processes started so far (1 plus the restarts). */
   starts = 0;
-  /** Up while the thread writes: the server's own writes wait for it rather than being refused (in-process-writer.ts). */
-  readonly writer = new InProcessWriter();
+  /** Up while the process writes: the server's own writes wait for it rather than being refused (delivery-write-flag.ts). */
+  readonly flag = new DeliveryWriteFlag();
 
   constructor(options: DeliverySupervisorOptions) {
     this.#o = {
       pollMs: 500,
       nice: 10,
       schedIdle: false,
-      entry: new URL('./delivery-thread.ts', import.meta.url),
       restartDelayMs,
       idleExitMs: 60_000,
       clock: () => performance.now(),
@@ -99,7 +101,7 @@ export class DeliverySupervisor {
   }
 
   #startIfDue(): void {
-    if (this.#thread || this.#stopping || this.#unavailable || this.#restartTimer) return;
+    if (this.#child || this.#stopping || this.#unavailable || this.#restartTimer) return;
     let due = false;
     try {
       due = this.#o.due!();
@@ -109,33 +111,34 @@ export class DeliverySupervisor {
     if (due) this.#start();
   }
 
-  /** Resolves with the thread's nice value (null when it could not be read) once it delivers. */
+  /** Resolves with the process's nice value (null when it could not be read) once it delivers. */
   ready(): Promise<number | null> {
     return this.#ready;
   }
 
-  /** The running thread, if any (its threadId; tests end it to check the restart). */
-  get thread(): Worker | null {
-    return this.#thread;
+  /** The running process, if any (tests kill it to check the restart). */
+  get child(): ChildProcess | null {
+    return this.#child;
   }
 
   #start(schedIdle = this.#o.schedIdle): void {
     this.starts++;
     const startedAt = this.#o.clock();
-    const data: DeliveryThreadData = {
-      config: this.#o.config,
-      pollMs: this.#o.pollMs,
-      nice: this.#o.nice,
-      schedIdle,
-      idleExitMs: this.#o.due ? this.#o.idleExitMs : 0,
-      writer: this.writer.buffer,
+    const args = ['--nice', String(this.#o.nice), ...(schedIdle ? ['--idle'] : [])];
+    // Only the heap limits: not the server's own flags, nor a test runner's.
+    const child = fork(ENTRY, args, { execArgv: NODE_FLAGS, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.#child = child;
+    // The configuration goes over the channel: the command line is visible to every user of the machine.
+    const start: DeliveryStart = {
+      type: 'start',
+      data: { config: this.#o.config, pollMs: this.#o.pollMs, idleExitMs: this.#o.due ? this.#o.idleExitMs : 0, flag: this.flag.file },
+      ...(this.#o.entry ? { entry: this.#o.entry.href } : {}),
     };
-    const thread = new Worker(this.#o.entry, { workerData: data, resourceLimits: RESOURCE_LIMITS, name: 'candor-delivery' });
-    this.#thread = thread;
+    child.send(start);
     let idle = false;
     let starved = false;
     let failure: string | null = null;
-    thread.on('message', (message: DeliveryThreadMessage) => {
+    child.on('message', (message: DeliveryMessage) => {
       if (message.type === 'log') this.#o.log.info({}, this.#redact(message.line));
       else if (message.type === 'ready') this.#onReady(message.nice);
       else if (message.type === 'idle') idle = true;
@@ -143,30 +146,35 @@ export class DeliverySupervisor {
         starved = true;
         const { waitedMs, wallMs, sent } = message;
         this.#o.log.info({ waitedMs, wallMs, sent, nice: this.#o.nice }, STARVED_UNDER_SCHED_IDLE);
-      } else {
+      } else if (message.type === 'failed') failure = this.#redact(message.reason);
+      else {
         this.#unavailable = true;
         this.#o.log.warn({ err: this.#redact(message.reason) }, DELIVERY_NOT_RUNNING);
       }
     });
-    thread.on('error', (error) => {
-      failure = this.#redact(error instanceof Error ? error.message : String(error));
+    // It could not be started (then no 'close' follows), or a message could not be sent to it.
+    child.on('error', (error) => {
+      failure ??= this.#redact(error.message);
+      if (child.pid === undefined) ended(null, null);
     });
-    thread.on('exit', (code) => {
-      this.#thread = null;
+    // 'close' rather than 'exit': after the messages it sent before exiting have all been read.
+    child.on('close', (code, signal) => ended(code, signal));
+    const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+      this.#child = null;
       // Ended in the middle of a write: SQLite let go of its lock with the connection.
-      if (this.writer.held()) this.writer.release();
+      if (this.flag.held()) this.flag.release();
       if (this.#stopping || this.#unavailable || idle) return;
-      // Until this thread runs out of work, delivery goes on at the nice value alone.
+      // Until this process runs out of work, delivery goes on at the nice value alone.
       if (starved && code === 0) return this.#start(false);
       this.#deaths = this.#o.clock() - startedAt >= HEALTHY_RUN_MS ? 1 : this.#deaths + 1;
       const delayMs = this.#o.restartDelayMs(this.#deaths);
-      this.#o.log.warn({ code, err: failure, deathsInARow: this.#deaths, restartInMs: delayMs }, 'the notification delivery thread stopped unexpectedly; starting it again');
+      this.#o.log.warn({ code, signal, err: failure, deathsInARow: this.#deaths, restartInMs: delayMs }, 'the notification delivery process stopped unexpectedly; starting it again');
       this.#restartTimer = setTimeout(() => {
         this.#restartTimer = undefined;
         this.#start();
       }, delayMs);
       this.#restartTimer.unref();
-    });
+    };
   }
 
   /** Never logs a secret from the configuration (the SMTP password, the purge authorization). */
@@ -185,18 +193,20 @@ export class DeliverySupervisor {
     return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   }
 
-  /** Stops the thread: no new claims, messages in flight recorded, connection closed. No restarts after this. */
+  /** Stops the process: no new claims, messages in flight recorded, connection closed. No restarts after this. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       clearTimeout(this.#restartTimer);
       clearInterval(this.#watch);
-      const thread = this.#thread;
-      if (!thread) return;
-      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-      thread.postMessage('stop');
-      const overdue = setTimeout(() => void thread.terminate(), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(overdue);
+      const child = this.#child;
+      if (child) {
+        const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+        if (child.connected) child.send('stop');
+        const overdue = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(overdue);
+      }
+      this.flag.close();
     })();
     return this.#stopping;
   }

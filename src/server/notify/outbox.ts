@@ -3,7 +3,7 @@
 // module graph a second time (see scripts/serve.ts).
 import type Database from 'better-sqlite3';
 import type { NotificationContent } from './content.ts';
-import type { InProcessWriter } from '../in-process-writer.ts';
+import type { DeliveryWriteFlag } from '../delivery-write-flag.ts';
 
 export interface SubscriberRecord {
   publicId: string;
@@ -61,12 +61,12 @@ export class OutboxStore {
   readonly #releaseAll: Database.Statement;
   readonly #sqlite: Database.Database;
 
-  /** Raised while this store writes (the delivery thread's: see in-process-writer.ts). */
+  /** Raised while this store writes (the delivery process's: see delivery-write-flag.ts). */
   readonly #writing: <T>(write: () => T) => T;
 
-  constructor(sqlite: Database.Database, writer?: InProcessWriter) {
+  constructor(sqlite: Database.Database, flag?: DeliveryWriteFlag) {
     this.#sqlite = sqlite;
-    this.#writing = writer ? (write) => writer.hold(write) : (write) => write();
+    this.#writing = flag ? (write) => flag.hold(write) : (write) => write();
     // A claim is a lease: the row stays pending, and if this process dies before recording the
     // outcome, the lease runs out and another run sends it again (with the same idempotency key).
     this.#claim = sqlite.prepare(`
@@ -189,7 +189,7 @@ function toJob(r: JobRow, contents: Map<string, NotificationContent>): DeliveryJ
 
 /**
  * Whether a delivery of these kinds is due now: one indexed look, cheap enough for the server's main
- * thread to ask every half second on its read-only connection before it starts the delivery thread.
+ * thread to ask every half second on its read-only connection before it starts the delivery process.
  * Prepared on the first call (the connection may not be readable yet when this is made).
  */
 export function dueCheck(sqlite: Database.Database, kinds: readonly string[], clock: () => number = Date.now): () => boolean {

@@ -1,10 +1,10 @@
-// The delivery worker on its own database connection: what the delivery thread runs
-// (delivery-thread.ts), and what the crash test's child process runs.
+// The delivery worker on its own database connection: what the delivery process runs
+// (delivery-process.ts), and what the crash test's child process runs.
 import Database from 'better-sqlite3';
 import { limitPageCache } from '../../../db/page-cache.ts';
 import type { Config } from '../../config.ts';
 import { OutboxStore } from './outbox.ts';
-import type { InProcessWriter } from '../in-process-writer.ts';
+import type { DeliveryWriteFlag } from '../delivery-write-flag.ts';
 import { createSenders } from './senders/index.ts';
 import { DeliveryWorker } from './worker.ts';
 
@@ -18,11 +18,11 @@ export type DeliveryConfig = Pick<Config, 'databasePath' | 'smtpUrl' | 'mailFrom
  * Opens the worker's own connection, releases the leases a dead worker left (only one delivers per
  * database) and returns the worker, not yet started. Throws when the database cannot be written.
  */
-export function openDeliveryWorker(config: DeliveryConfig, log: (line: string) => void, options: { busyTimeoutMs?: number; batchSize?: number; writer?: InProcessWriter } = {}): DeliveryWorker {
+export function openDeliveryWorker(config: DeliveryConfig, log: (line: string) => void, options: { busyTimeoutMs?: number; batchSize?: number; flag?: DeliveryWriteFlag } = {}): DeliveryWorker {
   const sqlite = new Database(config.databasePath, { fileMustExist: true });
   try {
     sqlite.pragma('journal_mode = WAL');
-    // The worker has a thread of its own: waiting for another writer's lock holds up no reader, and a
+    // The worker has a process of its own: waiting for another writer's lock holds up no reader, and a
     // delivery the receiver accepted must be recorded rather than fail on a busy database.
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     sqlite.pragma('synchronous = NORMAL');
@@ -30,7 +30,7 @@ export function openDeliveryWorker(config: DeliveryConfig, log: (line: string) =
     limitPageCache(sqlite);
     // Under Litestream, checkpoints are its job (see db/client.ts).
     if (config.litestream) sqlite.pragma('wal_autocheckpoint = 0');
-    const store = new OutboxStore(sqlite, options.writer);
+    const store = new OutboxStore(sqlite, options.flag);
     store.releaseAll();
     return new DeliveryWorker({
       store,

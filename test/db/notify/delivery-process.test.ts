@@ -1,6 +1,6 @@
-// The delivery worker on its own thread (delivery-supervisor.ts): it delivers from the outbox on its
-// own connection at a lower CPU priority than the rest of the process, stops cleanly, and a thread
-// that dies is logged (without secrets) and started again, losing nothing.
+// The delivery worker in a process of its own (delivery-supervisor.ts): it delivers from the outbox on
+// its own connection, every thread of it at a lower CPU priority than the server's, stops cleanly, and
+// a process that dies is logged (without secrets) and started again, losing nothing.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -12,8 +12,8 @@ import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.
 import { startMailSink, type MailSink } from '../../support/mail-sink.ts';
 
 const now = Date.now();
-// Each message costs ~4 ms of CPU between the thread and the test's SMTP server: enough recipients for
-// the fan-out to be the thread's own work over many messages and connections (8 at once), no more.
+// Each message costs ~4 ms of CPU between the process and the test's SMTP server: enough recipients
+// for the fan-out to be the process's own work over many messages and connections (8 at once), no more.
 const RECIPIENTS = 60;
 let c: CommandDb;
 let sink: MailSink;
@@ -51,7 +51,7 @@ function fanOut(recipients: number): void {
     with recursive n(i) as (select 1 union all select i + 1 from n where i < ${recipients})
     insert into subscribers (public_id, channel, email, all_components, confirmed_at, manage_token, source, created_at, updated_at)
     select printf('thread%07d', i), 'email', printf('t%04d@example.test', i), 1, ${now}, printf('token-%d', i), 'public', ${now}, ${now} from n`);
-  openIncident(c.db, EDITOR, { title: 'Told from a thread', impact: 'major', message: 'Everyone hears this once.' }, now);
+  openIncident(c.db, EDITOR, { title: 'Told from a process', impact: 'major', message: 'Everyone hears this once.' }, now);
 }
 
 const pending = () => c.db.get<{ n: number }>(sql`select count(*) as n from deliveries where status <> 'delivered'`)!.n;
@@ -64,66 +64,72 @@ async function until(what: string, condition: () => boolean, timeoutMs = 60_000)
   }
 }
 
-/** One /proc stat field of each of this process's threads (Linux), by thread id. */
-function threadStat(field: number): Map<number, number> {
+/** One /proc stat field of each thread of a process (Linux), by thread id. */
+function threadStat(pid: number, field: number): Map<number, number> {
   const values = new Map<number, number>();
-  for (const tid of fs.readdirSync('/proc/self/task')) {
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
-      values.set(Number(tid), statField(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'), field));
+      values.set(Number(tid), statField(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'), field));
     } catch {
       // a thread that ended meanwhile
     }
   }
   return values;
 }
-/** Scheduling policies (0 normal, 5 SCHED_IDLE) and nice values of this process's threads. */
-const threadPolicies = () => threadStat(STAT_FIELD.policy);
-const threadNices = () => threadStat(STAT_FIELD.nice);
+/** Scheduling policies (0 normal, 5 SCHED_IDLE) and nice values of a process's threads. */
+const threadPolicies = (pid = process.pid) => [...threadStat(pid, STAT_FIELD.policy).values()];
+const threadNices = (pid = process.pid) => [...threadStat(pid, STAT_FIELD.nice).values()];
 
-describe('the delivery thread', () => {
-  it('delivers the outbox from its own thread, niced on Linux, and stops cleanly', async () => {
+describe('the delivery process', () => {
+  it('delivers the outbox from a process of its own, every thread of it niced on Linux, and stops cleanly', async () => {
     fanOut(RECIPIENTS);
     supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
     expect(await supervisor.ready()).toBe(10);
+    const pid = supervisor.child!.pid!;
+    expect(pid).not.toBe(process.pid);
     if (process.platform === 'linux') {
-      const niced = [...threadNices()].filter(([, nice]) => nice === 10);
-      expect(niced).toHaveLength(1); // the delivery thread, and only it
-      expect(niced[0]![0]).not.toBe(process.pid);
-      expect(threadNices().get(process.pid)).toBe(0);
+      // Its garbage collector's and libuv's threads as well as its main thread; none of ours.
+      expect(threadNices(pid).length).toBeGreaterThan(1);
+      expect(new Set(threadNices(pid))).toEqual(new Set([10]));
+      expect(new Set(threadNices())).toEqual(new Set([0]));
+      expect(fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('candor-delivery');
+      // The SMTP password never goes on its command line (the configuration comes over the channel).
+      expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(sink.url);
     }
     await until('every delivery recorded', () => pending() === 0);
     expect(new Set(sink.recipients).size).toBe(RECIPIENTS);
-    // Its writes raised the flag the server's writes look at (in-process-writer.ts): a claim, and
+    // Its writes raised the flag the server's writes look at (delivery-write-flag.ts): a claim, and
     // one record per message at least; and it is down now.
-    expect(supervisor.writer.releases()).toBeGreaterThan(RECIPIENTS);
-    expect(supervisor.writer.held()).toBe(false);
+    expect(supervisor.flag.releases()).toBeGreaterThan(RECIPIENTS);
+    expect(supervisor.flag.held()).toBe(false);
     await supervisor.stop();
-    expect(supervisor.thread).toBeNull();
-    if (process.platform === 'linux') expect([...threadNices().values()].filter((nice) => nice === 10)).toEqual([]);
+    expect(supervisor.child).toBeNull();
+    expect(() => process.kill(pid, 0)).toThrow(); // gone
+    expect(fs.existsSync(supervisor.flag.file)).toBe(false);
   });
 
-  it.runIf(process.platform === 'linux')('runs under SCHED_IDLE when asked, that thread only, and delivers everything', async () => {
+  it.runIf(process.platform === 'linux')('runs under SCHED_IDLE when asked, every thread of it and none of the server, and delivers everything', async () => {
     fanOut(RECIPIENTS);
     supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20, schedIdle: true });
     expect(await supervisor.ready()).toBe(10);
-    const idle = [...threadPolicies()].filter(([, policy]) => policy === SCHED_IDLE);
-    expect(idle).toHaveLength(1);
-    expect(idle[0]![0]).not.toBe(process.pid);
-    expect(threadNices().get(idle[0]![0])).toBe(10);
+    const pid = supervisor.child!.pid!;
+    expect(threadPolicies(pid).length).toBeGreaterThan(1);
+    expect(new Set(threadPolicies(pid))).toEqual(new Set([SCHED_IDLE]));
+    expect(new Set(threadNices(pid))).toEqual(new Set([10]));
+    expect(threadPolicies()).not.toContain(SCHED_IDLE);
     await until('every delivery recorded', () => pending() === 0);
     expect(new Set(sink.messageIds).size).toBe(RECIPIENTS);
     await supervisor.stop();
-    expect([...threadPolicies().values()].filter((policy) => policy === SCHED_IDLE)).toEqual([]);
   });
 
-  it('starts a thread that was starved of CPU under SCHED_IDLE again without it, and says so once', async () => {
+  it.runIf(process.platform === 'linux')('starts a process that was starved of CPU under SCHED_IDLE again without it, and says so once', async () => {
     supervisor = new DeliverySupervisor({
       config: configFor(sink.url),
       log,
       schedIdle: true,
-      entry: new URL('../../support/starved-delivery-thread.ts', import.meta.url),
+      entry: new URL('../../support/starved-delivery-process.ts', import.meta.url),
     });
-    await until('the second thread', () => lines.some((l) => l.message === 'started with schedIdle false'));
+    await until('the second process', () => lines.some((l) => l.message === 'started with schedIdle false'));
     expect(supervisor.starts).toBe(2);
     expect(lines.map((l) => l.message)).toEqual(['started with schedIdle true', STARVED_UNDER_SCHED_IDLE, 'started with schedIdle false']);
     expect(lines[1]).toMatchObject({ level: 'info', fields: { waitedMs: 4000, wallMs: 5000, sent: 12, nice: 10 } });
@@ -140,23 +146,23 @@ describe('the delivery thread', () => {
     expect(starvedOfCpu({ wallMs: 5000, waitedMs: 100, sent: 3 })).toBe(false);
   });
 
-  it('is started again when it dies mid fan-out, and every recipient gets the message once', async () => {
-    // Two claims' worth (200 each): the thread is stopped 100 messages into the first.
+  it('is started again when it is killed mid fan-out, and every recipient gets the message once', async () => {
+    // Two claims' worth (200 each): the process is killed 100 messages into the first.
     const recipients = 400;
     fanOut(recipients);
     supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
     await supervisor.ready();
     await until('100 messages', () => sink.messageIds.length >= 100);
-    await supervisor.thread!.terminate();
+    supervisor.child!.kill('SIGKILL');
     expect(sink.messageIds.length).toBeLessThan(recipients); // it died mid fan-out
     await until('every delivery recorded', () => pending() === 0);
     expect(supervisor.starts).toBe(2);
     const deaths = lines.filter((l) => /stopped unexpectedly/.test(l.message));
     expect(deaths).toHaveLength(1);
-    expect(deaths[0]).toMatchObject({ level: 'warn', fields: { code: 1, deathsInARow: 1, restartInMs: 500 } });
+    expect(deaths[0]).toMatchObject({ level: 'warn', fields: { code: null, signal: 'SIGKILL', deathsInARow: 1, restartInMs: 500 } });
     expect(new Set(sink.recipients).size).toBe(recipients);
     expect(new Set(sink.messageIds).size).toBe(recipients);
-    // The restart released the dead thread's leases: only messages in flight (8) can go twice.
+    // The restart released the dead process's leases: only messages in flight (8) can go twice.
     expect(sink.messageIds.length - recipients).toBeLessThanOrEqual(8);
   });
 
@@ -165,7 +171,7 @@ describe('the delivery thread', () => {
     supervisor = new DeliverySupervisor({
       config: configFor('smtp://mailer:s3cret-pa55@127.0.0.1:1'),
       log,
-      entry: new URL('../../support/failing-delivery-thread.ts', import.meta.url),
+      entry: new URL('../../support/failing-delivery-process.ts', import.meta.url),
       restartDelayMs: (deaths) => {
         waits.push(restartDelayMs(deaths));
         return 1;
@@ -188,12 +194,12 @@ describe('the delivery thread', () => {
     supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20, due, idleExitMs: 300 });
     await until('five looks', () => looks >= 5);
     expect(supervisor.starts).toBe(0);
-    expect(supervisor.thread).toBeNull();
+    expect(supervisor.child).toBeNull();
 
     fanOut(50);
     await until('every delivery recorded', () => pending() === 0);
     expect(supervisor.starts).toBe(1);
-    await until('the idle thread to end itself', () => supervisor!.thread === null);
+    await until('the idle process to end itself', () => supervisor!.child === null);
     const looksWhenGone = looks;
     await until('five more looks', () => looks >= looksWhenGone + 5);
     expect(supervisor.starts).toBe(1);
