@@ -57,12 +57,17 @@ const HEALTHY_RUN_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 /**
- * The delivery process's heap: one claimed batch (200 jobs) and the messages in flight. In a fan-out
- * to 10,000 it peaked at 23 MB used under these limits (27 MB allocated, 28 s) as a worker thread;
- * with 48 MB it let 32 MB accumulate before collecting; with 16 MB it took 79 s (one run on a loaded
- * machine, so partly noise, but it worked near its limit).
+ * The delivery process's Node flags. Its heap: one claimed batch (200 jobs) and the messages in
+ * flight. In a fan-out to 10,000 it peaked at 23 MB used under these limits (27 MB allocated, 28 s)
+ * as a worker thread; with 48 MB it let 32 MB accumulate before collecting; with 16 MB it took 79 s
+ * (one run on a loaded machine, so partly noise, but it worked near its limit).
+ * Its garbage collector works on its main thread only: V8's helper threads collected in parallel on
+ * the other core, and that memory traffic, not the CPU time (SCHED_IDLE gives that up at once), is
+ * what still cost readers of `/` p99 during a fan-out. Alternating runs of `BENCH_SINK_IDLE=true
+ * BENCH_READERS=fixed npm run bench:fanout`: +0.5 and +0.6 ms above the better idle reading with it,
+ * +1.3 and +2.0 ms without, at the same 850-890 messages a second (README, Notifications).
  */
-const NODE_FLAGS = ['--max-old-space-size=32', '--max-semi-space-size=2'];
+const NODE_FLAGS = ['--max-old-space-size=32', '--max-semi-space-size=2', '--single-threaded-gc'];
 const ENTRY = fileURLToPath(new URL('./delivery-process.ts', import.meta.url));
 
 export class DeliverySupervisor {
