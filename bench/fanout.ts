@@ -116,6 +116,21 @@ db.$client
   )
   .run(RECIPIENTS, now, now, now);
 
+/** The server's delivery processes (children named candor-delivery), from /proc. */
+function deliveryProcesses(pid: number): number[] {
+  const found: number[] = [];
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      for (const child of fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean)) {
+        if (fs.readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'candor-delivery') found.push(Number(child));
+      }
+    } catch {
+      // a thread or process that ended meanwhile
+    }
+  }
+  return found;
+}
+
 /**
  * CPU seconds (user + system) of the server, and of its delivery: the delivery process (a child of the
  * server named candor-delivery, live or ended), or in older checkouts the delivery thread (named
@@ -144,20 +159,11 @@ function cpu(pid: number): { process: number; delivery: number; nice: number[]; 
       // a thread that ended meanwhile
     }
   }
-  for (const tid of tasks(pid)) {
-    let children: string[] = [];
+  for (const child of deliveryProcesses(pid)) {
     try {
-      children = read(`/proc/${pid}/task/${tid}/children`).split(' ').filter(Boolean);
+      for (const task of tasks(child)) count(read(`/proc/${child}/task/${task}/stat`));
     } catch {
-      // a thread that ended meanwhile
-    }
-    for (const child of children) {
-      try {
-        if (read(`/proc/${child}/comm`).trim() !== 'candor-delivery') continue;
-        for (const task of tasks(Number(child))) count(read(`/proc/${child}/task/${task}/stat`));
-      } catch {
-        // a process that ended meanwhile: its CPU is in the server's children's time below
-      }
+      // a process that ended meanwhile: its CPU is in the server's children's time below
     }
   }
   const own = read(`/proc/${pid}/stat`);
@@ -171,7 +177,18 @@ const serverPid = child.pid!;
 const loadAtStart = load();
 const rssIdle = residentMb(serverPid).now;
 let rssPeak = 0;
-const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, residentMb(serverPid).now)), 100);
+/** The delivery process's resident memory (a process of its own since 2026-12-04). */
+let deliveryRssPeak = 0;
+const sampler = setInterval(() => {
+  rssPeak = Math.max(rssPeak, residentMb(serverPid).now);
+  for (const pid of deliveryProcesses(serverPid)) {
+    try {
+      deliveryRssPeak = Math.max(deliveryRssPeak, residentMb(pid).now);
+    } catch {
+      // it ended meanwhile
+    }
+  }
+}, 100);
 
 // --- readers -------------------------------------------------------------------------------------
 
@@ -363,7 +380,7 @@ const results = {
   loadAverage: { start: loadAtStart, end: loadAtEnd },
   recipients: RECIPIENTS,
   received: { ...mail, duplicates: mail.accepted - mail.distinctMessageIds },
-  residentMb: { beforeReading: rssIdle, peak: rssPeak },
+  residentMb: { beforeReading: rssIdle, peak: rssPeak, deliveryProcessPeak: deliveryRssPeak },
   phases,
 };
 fs.writeFileSync(path.join(root, 'bench/fanout-results.json'), JSON.stringify(results, null, 2) + '\n');
@@ -374,7 +391,7 @@ const row = (name: string, r: Row) =>
 log('');
 log(`Fan-outs to ${RECIPIENTS.toLocaleString('en-US')} email subscribers over loopback SMTP${SINK_IDLE ? ' (the SMTP sink under SCHED_IDLE)' : ''} (load average ${loadAtStart.join(' ')} at the start, ${loadAtEnd.join(' ')} at the end):`);
 log(`  received ${mail.accepted} messages, ${mail.distinctMessageIds} distinct Message-IDs, ${mail.distinctRecipients} recipients, ${results.received.duplicates} duplicate(s), ${mail.missingMessageIds} without a Message-ID`);
-log(`  server resident memory: ${rssIdle} MB before reading, peak ${rssPeak} MB`);
+log(`  server resident memory: ${rssIdle} MB before reading, peak ${rssPeak} MB; the delivery process's own: peak ${deliveryRssPeak} MB`);
 for (const p of phases) {
   const { idle: i, duringFanout: d, idleAfter: a } = p.home;
   log(`  readers ${p.readers}:`);
