@@ -137,7 +137,7 @@ function deliveryProcesses(pid: number): number[] {
  * candor-delivery, or niced / SCHED_IDLE), from /proc. With the nice values and scheduling policies
  * of the delivery's threads.
  */
-function cpu(pid: number): { process: number; delivery: number; nice: number[]; policy: number[] } {
+function cpu(pid: number): { process: number; delivery: number; nice: number[]; policy: number[]; sink: number } {
   const read = (file: string) => fs.readFileSync(file, 'utf8');
   const ticks = (stat: string) => (statField(stat, STAT_FIELD.utime) + statField(stat, STAT_FIELD.stime)) / 100;
   let delivery = 0;
@@ -169,7 +169,13 @@ function cpu(pid: number): { process: number; delivery: number; nice: number[]; 
   const own = read(`/proc/${pid}/stat`);
   // Ended children the server has waited for (only delivery processes: it starts no others).
   delivery += (statField(own, STAT_FIELD.cutime) + statField(own, STAT_FIELD.cstime)) / 100;
-  return { process: ticks(own), delivery, nice, policy };
+  let sinkCpu = 0;
+  try {
+    sinkCpu = ticks(read(`/proc/${sink.pid}/stat`));
+  } catch {
+    // not started yet
+  }
+  return { process: ticks(own), delivery, nice, policy, sink: sinkCpu };
 }
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const load = () => os.loadavg().map(round1);
@@ -275,10 +281,10 @@ interface Phase {
   fanoutSeconds: number;
   messagesPerSecond: number;
   /**
-   * Cores' worth of CPU: the server process, and the delivery (its own process; in older checkouts a
-   * thread of the server, counted in both figures).
+   * Cores' worth of CPU: the server process, the delivery (its own process; in older checkouts a
+   * thread of the server, counted in both figures), and the SMTP sink.
    */
-  cpu: { idle: { server: number; delivery: number }; duringFanout: { server: number; delivery: number } };
+  cpu: { idle: { server: number; delivery: number; sink: number }; duringFanout: { server: number; delivery: number; sink: number } };
   /** The delivery's CPU per message sent (ms). */
   deliveryCpuMsPerMessage: number;
   deliveryNice: number[];
@@ -290,6 +296,7 @@ interface Phase {
 const cpuShare = (before: ReturnType<typeof cpu>, after: ReturnType<typeof cpu>, ms: number) => ({
   server: round1((after.process - before.process) / (ms / 1000)),
   delivery: round1((after.delivery - before.delivery) / (ms / 1000)),
+  sink: round1((after.sink - before.sink) / (ms / 1000)),
 });
 
 /** Idle reading, a fan-out read meanwhile, idle reading again: the same readers throughout. */
@@ -398,7 +405,7 @@ for (const p of phases) {
   log(`    enqueue ${p.enqueueMs} ms; ${p.messages} messages delivered in ${p.fanoutSeconds} s: ${p.messagesPerSecond} messages/s`);
   log(
     `    delivery threads' nice ${[...new Set(p.deliveryNice)].join(', ') || 'none'}, policy ${[...new Set(p.deliveryPolicy.map((n) => POLICY[n] ?? n))].join(', ') || 'none'}, ` +
-      `${p.deliveryCpuMsPerMessage} ms CPU a message; CPU (cores) idle: server ${p.cpu.idle.server}; during: server ${p.cpu.duringFanout.server}, delivery ${p.cpu.duringFanout.delivery}`,
+      `${p.deliveryCpuMsPerMessage} ms CPU a message; CPU (cores) idle: server ${p.cpu.idle.server}; during: server ${p.cpu.duringFanout.server}, delivery ${p.cpu.duringFanout.delivery}, the SMTP sink ${p.cpu.duringFanout.sink}`,
   );
   log(`    reading /         req/s  p50 ms p99 ms p99.9 ms max ms errors`);
   log(row('idle', i));

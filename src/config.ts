@@ -65,12 +65,12 @@ export interface Config {
    */
   webhookAllowPrivate: boolean;
   /**
-   * The delivery thread's nice value (Linux: that thread only). 10 lets readers of the site go first
+   * The nice value of every thread of the delivery process. 10 lets readers of the site go first
    * when the cores are busy; on a host busy with other work, a lower value keeps mail moving.
    */
   deliveryNice: number;
   /**
-   * Run the delivery thread under Linux's SCHED_IDLE policy: it sends only on CPU time nothing else
+   * Run the delivery process under Linux's SCHED_IDLE policy: it sends only on CPU time nothing else
    * on the machine wants, and a reader's request takes the core from it at once. If that starves it
    * (a machine busy for long stretches), the server starts it again at deliveryNice alone.
    */

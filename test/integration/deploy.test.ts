@@ -129,6 +129,9 @@ describe.skipIf(!analyze)('the systemd unit', () => {
     const environment = text.match(/^Environment=(.*)$/m)![1]!.split(' ');
     for (const [name, value] of Object.entries(SERVER_ENV)) expect(environment).toContain(`${name}=${value}`);
     expect(text).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT needs it off
+    // @resources is refused, but the delivery process lowers its own priority (nice, SCHED_IDLE).
+    expect(text).toMatch(/^SystemCallFilter=~@privileged @resources$/m);
+    expect(text).toMatch(/^SystemCallFilter=setpriority sched_setscheduler sched_setattr$/m);
   });
 });
 

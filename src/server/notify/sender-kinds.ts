@@ -1,5 +1,5 @@
 // The kinds of delivery a configuration can send, without loading the senders: the server's main
-// thread asks whether any of them is due before it starts the delivery thread, and createSenders
+// thread asks whether any of them is due before it starts the delivery process, and createSenders
 // (senders/index.ts) makes one sender for each.
 import type { Config } from '../../config.ts';
 
