@@ -14,7 +14,8 @@
 // another machine). Also reports the server's resident memory and the delivery's CPU, nice
 // value and scheduling policy (from /proc). Writes bench/fanout-results.json. BENCH_SERVE may name
 // another checkout's scripts/serve.ts to compare (it serves this checkout's build); BENCH_READERS=
-// saturating or fixed runs one kind only; BENCH_SINK_IDLE=true runs the SMTP sink under SCHED_IDLE.
+// saturating or fixed runs one kind only; BENCH_SINK_IDLE=true runs the SMTP sink under SCHED_IDLE,
+// BENCH_SINK_NICE=N at nice N.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,6 +67,10 @@ const smtpPort = (await fromSink<{ listening: number }>('listening')).listening;
 // rough stand-in for a mail server on another machine (on this one it competes with the readers).
 const SINK_IDLE = process.env.BENCH_SINK_IDLE === 'true';
 if (SINK_IDLE && spawnSync('chrt', ['--idle', '--all-tasks', '--pid', '0', String(sink.pid)]).status !== 0) throw new Error('chrt could not put the SMTP sink under SCHED_IDLE');
+// BENCH_SINK_NICE=N: every thread of the SMTP server at nice N, as a mail server on the same host
+// as Candor could be run (systemd's Nice=).
+const SINK_NICE = Number(process.env.BENCH_SINK_NICE ?? 0);
+if (SINK_NICE) for (const tid of fs.readdirSync(`/proc/${sink.pid}/task`)) os.setPriority(Number(tid), SINK_NICE);
 
 const databasePath = path.join(work, 'candor.db');
 const port = await freePort();
@@ -384,6 +389,7 @@ const results = {
   date: new Date().toISOString().slice(0, 10),
   serve: process.env.BENCH_SERVE ?? 'scripts/serve.ts',
   sinkIdle: SINK_IDLE,
+  sinkNice: SINK_NICE,
   loadAverage: { start: loadAtStart, end: loadAtEnd },
   recipients: RECIPIENTS,
   received: { ...mail, duplicates: mail.accepted - mail.distinctMessageIds },
@@ -396,7 +402,7 @@ const cell = (n: number | undefined, width: number) => String(n ?? '').padStart(
 const row = (name: string, r: Row) =>
   `    ${name.padEnd(16)}${cell(r.requestsPerSec, 8)} ${cell(r.p50, 6)} ${cell(r.p99, 6)} ${cell(r.p999, 7)} ${cell(r.max, 6)} ${cell(r.errors, 7)}`;
 log('');
-log(`Fan-outs to ${RECIPIENTS.toLocaleString('en-US')} email subscribers over loopback SMTP${SINK_IDLE ? ' (the SMTP sink under SCHED_IDLE)' : ''} (load average ${loadAtStart.join(' ')} at the start, ${loadAtEnd.join(' ')} at the end):`);
+log(`Fan-outs to ${RECIPIENTS.toLocaleString('en-US')} email subscribers over loopback SMTP${SINK_IDLE ? ' (the SMTP sink under SCHED_IDLE)' : ''}${SINK_NICE ? ` (the SMTP sink at nice ${SINK_NICE})` : ''} (load average ${loadAtStart.join(' ')} at the start, ${loadAtEnd.join(' ')} at the end):`);
 log(`  received ${mail.accepted} messages, ${mail.distinctMessageIds} distinct Message-IDs, ${mail.distinctRecipients} recipients, ${results.received.duplicates} duplicate(s), ${mail.missingMessageIds} without a Message-ID`);
 log(`  server resident memory: ${rssIdle} MB before reading, peak ${rssPeak} MB; the delivery process's own: peak ${deliveryRssPeak} MB`);
 for (const p of phases) {
