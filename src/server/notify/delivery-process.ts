@@ -149,6 +149,11 @@ function main(): void {
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
   process.on('disconnect', () => stop());
+  // Ctrl-C in a terminal signals the whole process group: the server stops this process itself,
+  // after the requests in flight, and the messages in flight are recorded then.
+  process.on('SIGINT', () => undefined);
+  // Anyone else's SIGTERM: stop as asked (the supervisor starts another, as after any exit).
+  process.on('SIGTERM', () => stop());
   process.on('message', (message: DeliveryStart | 'stop') => {
     if (message === 'stop') return stop();
     if (message.type !== 'start') return;

@@ -96,7 +96,11 @@ describe('the delivery process', () => {
       // The SMTP password never goes on its command line (the configuration comes over the channel).
       expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(sink.url);
     }
+    // Ctrl-C in a terminal reaches every process of the group: the server stops it, not the signal.
+    process.kill(pid, 'SIGINT');
     await until('every delivery recorded', () => pending() === 0);
+    expect(supervisor.starts).toBe(1);
+    expect(supervisor.child!.pid).toBe(pid);
     expect(new Set(sink.recipients).size).toBe(RECIPIENTS);
     // Its writes raised the flag the server's writes look at (delivery-write-flag.ts): a claim, and
     // one record per message at least; and it is down now.
