@@ -83,8 +83,11 @@ export class DeliverySupervisor {
   #onReady!: (nice: number | null) => void;
   /** Processes started so far (1 plus the restarts). */
   starts = 0;
-  /** Up while the process writes: the server's own writes wait for it rather than being refused (delivery-write-flag.ts). */
-  readonly flag = new DeliveryWriteFlag();
+  /**
+   * Up while the process writes: the server's own writes wait for it rather than being refused
+   * (delivery-write-flag.ts). Null when its file could not be made (no writable temporary directory).
+   */
+  readonly flag: DeliveryWriteFlag | null;
 
   constructor(options: DeliverySupervisorOptions) {
     this.#o = {
@@ -97,6 +100,13 @@ export class DeliverySupervisor {
       ...options,
     };
     this.#ready = new Promise((resolve) => (this.#onReady = resolve));
+    let flag: DeliveryWriteFlag | null = null;
+    try {
+      flag = new DeliveryWriteFlag();
+    } catch (error) {
+      this.#o.log.warn({ err: (error as Error).message }, 'staff writes during a fan-out may be refused as locked: the delivery write flag could not be made in the temporary directory');
+    }
+    this.flag = flag;
     if (!options.config.smtpUrl) this.#o.log.info({}, 'Email notifications are off: set CANDOR_SMTP_URL (and CANDOR_MAIL_FROM) to let people subscribe by email.');
     if (this.#o.due) {
       this.#watch = setInterval(() => this.#startIfDue(), this.#o.pollMs);
@@ -136,7 +146,7 @@ export class DeliverySupervisor {
     // The configuration goes over the channel: the command line is visible to every user of the machine.
     const start: DeliveryStart = {
       type: 'start',
-      data: { config: this.#o.config, pollMs: this.#o.pollMs, idleExitMs: this.#o.due ? this.#o.idleExitMs : 0, flag: this.flag.file },
+      data: { config: this.#o.config, pollMs: this.#o.pollMs, idleExitMs: this.#o.due ? this.#o.idleExitMs : 0, flag: this.flag?.file },
       ...(this.#o.entry ? { entry: this.#o.entry.href } : {}),
     };
     child.send(start);
@@ -167,7 +177,7 @@ export class DeliverySupervisor {
     const ended = (code: number | null, signal: NodeJS.Signals | null) => {
       this.#child = null;
       // Ended in the middle of a write: SQLite let go of its lock with the connection.
-      if (this.flag.held()) this.flag.release();
+      if (this.flag?.held()) this.flag.release();
       if (this.#stopping || this.#unavailable || idle) return;
       // Until this process runs out of work, delivery goes on at the nice value alone.
       if (starved && code === 0) return this.#start(false);
@@ -211,7 +221,7 @@ export class DeliverySupervisor {
         await exited;
         clearTimeout(overdue);
       }
-      this.flag.close();
+      this.flag?.close();
     })();
     return this.#stopping;
   }

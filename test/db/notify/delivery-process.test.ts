@@ -104,12 +104,12 @@ describe('the delivery process', () => {
     expect(new Set(sink.recipients).size).toBe(RECIPIENTS);
     // Its writes raised the flag the server's writes look at (delivery-write-flag.ts): a claim, and
     // one record per message at least; and it is down now.
-    expect(supervisor.flag.releases()).toBeGreaterThan(RECIPIENTS);
-    expect(supervisor.flag.held()).toBe(false);
+    expect(supervisor.flag!.releases()).toBeGreaterThan(RECIPIENTS);
+    expect(supervisor.flag!.held()).toBe(false);
     await supervisor.stop();
     expect(supervisor.child).toBeNull();
     expect(() => process.kill(pid, 0)).toThrow(); // gone
-    expect(fs.existsSync(supervisor.flag.file)).toBe(false);
+    expect(fs.existsSync(supervisor.flag!.file)).toBe(false);
   });
 
   it.runIf(process.platform === 'linux')('runs under SCHED_IDLE when asked, every thread of it and none of the server, and delivers everything', async () => {
@@ -213,6 +213,22 @@ describe('the delivery process', () => {
     expect(supervisor.starts).toBe(2);
     expect(new Set(sink.messageIds).size).toBe(100);
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('still delivers, and says what it lacks, when the write flag cannot be made (no writable temporary directory)', async () => {
+    fanOut(RECIPIENTS);
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/candor-test';
+    try {
+      supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
+    }
+    expect(supervisor.flag).toBeNull();
+    expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringContaining('the delivery write flag could not be made') })]);
+    await until('every delivery recorded', () => pending() === 0);
+    expect(new Set(sink.recipients).size).toBe(RECIPIENTS);
   });
 
   it('waits from half a second doubling up to 30 s between restarts', () => {
