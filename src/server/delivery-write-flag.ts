@@ -5,12 +5,15 @@
 // that our own delivery holds for microseconds of work.
 //
 // This flag says when the delivery process is writing. It is 8 bytes of a small file that both
-// processes open: the delivery process raises it before each write transaction and lowers it after
-// (two writes to the page cache, a few microseconds), and the server reads it only when a write met
-// the lock. A server write that found the database locked while the flag was up (or went up and down
-// during its attempt) waits for it to come down, which leaves the core to the delivery process so it
-// finishes, and tries again. A lock held by another program leaves the flag down: that write is
-// refused at once, as before.
+// processes share: the supervisor creates it in a temporary directory, opens it and removes it at
+// once (so nothing is left behind, and no cleaner of /tmp can take it away), and hands the open
+// file to the delivery process as one of its standard descriptors. The delivery process raises the
+// flag once its write transaction holds the lock and lowers it after the commit (two writes to the
+// page cache, a few microseconds); the server reads it only when a write met the lock. A server
+// write that found the database locked while the flag was up (or went up and down during its
+// attempt) waits for it to come down, which leaves the core to the delivery process so it finishes,
+// and tries again. A lock held by another program leaves the flag down (the delivery process raises
+// it only once it holds the lock itself): that write is refused at once, as before.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,40 +22,40 @@ import path from 'node:path';
 const SIZE = 8;
 
 export class DeliveryWriteFlag {
-  /** The flag's file: the supervisor creates it and passes its path to the delivery process. */
-  readonly file: string;
-  readonly #fd: number;
+  /** The open file: passed to the delivery process, which gets it as a descriptor of its own. */
+  readonly fd: number;
+  /** Whether this flag opened the file (and closes it); false for a descriptor it was given. */
+  readonly #owned: boolean;
   readonly #cells = Buffer.alloc(SIZE);
-  /** The directory this flag created (removed by close()); null when it opened an existing file. */
-  readonly #dir: string | null;
   #closed = false;
 
-  /** Opens the flag at `file`, or creates one in a directory of its own under the system's temporary directory. */
-  constructor(file?: string) {
-    if (file) {
-      this.#dir = null;
-      this.file = file;
-      this.#fd = fs.openSync(file, 'r+');
+  /** Uses the open file `fd`, or creates one (in a temporary directory, removed at once). */
+  constructor(fd?: number) {
+    if (fd !== undefined) {
+      this.fd = fd;
+      this.#owned = false;
+      this.#read(); // an fd that is not an open file fails here, not at the first write
     } else {
-      this.#dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-delivery-'));
-      this.file = path.join(this.#dir, 'writing');
-      this.#fd = fs.openSync(this.file, 'w+', 0o600);
-      fs.writeSync(this.#fd, Buffer.alloc(SIZE), 0, SIZE, 0);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candor-delivery-'));
+      try {
+        const file = path.join(dir, 'writing');
+        this.fd = fs.openSync(file, 'w+', 0o600);
+        fs.unlinkSync(file);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      this.#owned = true;
+      fs.writeSync(this.fd, Buffer.alloc(SIZE), 0, SIZE, 0);
     }
   }
 
-  /** Runs a write of the delivery process with the flag up. */
-  hold<T>(write: () => T): T {
+  /** Up: a write of the delivery process holds the lock. */
+  raise(): void {
     this.#write(1, this.releases());
-    try {
-      return write();
-    } finally {
-      this.release();
-    }
   }
 
-  /** Takes the flag down (also when the process that held it died mid-write). */
-  release(): void {
+  /** Down, and one more write ended (also when the process that held it died mid-write). */
+  lower(): void {
     this.#write(0, this.releases() + 1);
   }
 
@@ -76,26 +79,26 @@ export class DeliveryWriteFlag {
     }
   }
 
-  /** Closes the file, and removes it when this flag created it. */
+  /** Done with it: closes the file when this flag opened it; from then on it reads as down. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    fs.closeSync(this.#fd);
-    if (this.#dir) fs.rmSync(this.#dir, { recursive: true, force: true });
+    if (this.#owned) fs.closeSync(this.fd);
   }
 
   /** The cells; once closed (the server stopping), down with no writes. */
   #read(): Buffer {
     if (this.#closed) this.#cells.fill(0);
-    else fs.readSync(this.#fd, this.#cells, 0, SIZE, 0);
+    else fs.readSync(this.fd, this.#cells, 0, SIZE, 0);
     return this.#cells;
   }
 
   #write(held: 0 | 1, releases: number): void {
+    if (this.#closed) return;
     const cells = Buffer.alloc(SIZE);
     cells.writeInt32LE(held, 0);
     cells.writeInt32LE(releases | 0, 4);
-    fs.writeSync(this.#fd, cells, 0, SIZE, 0);
+    fs.writeSync(this.fd, cells, 0, SIZE, 0);
   }
 }
 

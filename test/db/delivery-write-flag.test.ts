@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/client.ts';
@@ -16,7 +16,7 @@ import { guardWrite } from '../../src/server/storage-faults.ts';
 let dir: string;
 let file: string;
 let db: Db;
-let thread: Worker | null = null;
+let holderProcess: ChildProcess | null = null;
 let flags: DeliveryWriteFlag[] = [];
 /** A flag as the supervisor makes one: a file of its own, closed (and removed) after the test. */
 const newFlag = () => {
@@ -35,8 +35,11 @@ beforeEach(() => {
 
 afterEach(async () => {
   setDeliveryWriteFlag(null);
-  if (thread) await thread.terminate();
-  thread = null;
+  if (holderProcess && holderProcess.exitCode === null && holderProcess.signalCode === null) {
+    holderProcess.kill('SIGKILL');
+    await once(holderProcess, 'exit');
+  }
+  holderProcess = null;
   for (const flag of flags) flag.close();
   flags = [];
   db.$client.close();
@@ -47,38 +50,36 @@ const insert = () => guardWrite(db, () => db.$client.prepare('insert into probe 
 const rows = () => (db.$client.prepare('select count(*) as n from probe').get() as { n: number }).n;
 
 /**
- * Starts the holder thread and resolves once it holds the write lock. It keeps it until `started()`
- * is called plus holdMs (or until `letGo()`), so the test's write always meets it.
+ * Starts the holder process, handing it the flag as the supervisor hands it to the delivery process
+ * (descriptor 4), and resolves once it holds the write lock. It keeps it until `started()` is called
+ * plus holdMs (or until `letGo()`), so the test's write always meets it.
  */
-async function threadHoldsLock(flag: DeliveryWriteFlag, holdMs: number): Promise<{ started: () => void; letGo: () => void }> {
-  const cells = new Int32Array(new SharedArrayBuffer(8));
-  thread = new Worker(new URL('../support/lock-holder.ts', import.meta.url), { workerData: { file, flagFile: flag.file, cells: cells.buffer, holdMs } });
-  const [message] = (await once(thread, 'message')) as [string];
+async function processHoldsLock(flag: DeliveryWriteFlag, holdMs: number): Promise<{ started: () => void; letGo: () => void }> {
+  const signals = path.join(dir, 'signals');
+  fs.writeFileSync(signals, Buffer.from([0, 0]));
+  holderProcess = fork(path.resolve('test/support/lock-holder-process.ts'), [file, signals, String(holdMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc', flag.fd] });
+  const [message] = (await once(holderProcess, 'message')) as [string];
   expect(message).toBe('holding');
-  const set = (i: number) => {
-    Atomics.store(cells, i, 1);
-    Atomics.notify(cells, i);
-  };
-  return { started: () => set(0), letGo: () => (set(0), set(1)) };
+  return { started: () => fs.writeFileSync(signals, Buffer.from([1, 0])), letGo: () => fs.writeFileSync(signals, Buffer.from([1, 1])) };
 }
 
-describe('a server write that meets the delivery process holding the write lock (here a thread writing as it does)', () => {
+describe('a server write that meets the delivery process holding the write lock', () => {
   it('waits for that write to end and is saved', async () => {
     const flag = newFlag();
     // A generous budget: the assertion is about waiting at all, not about how fast this machine is.
     setDeliveryWriteFlag(flag, 10_000);
-    const holder = await threadHoldsLock(flag, 50);
+    const holder = await processHoldsLock(flag, 50);
     expect(flag.held()).toBe(true);
     holder.started();
     insert();
-    // The thread's row first, then ours: both saved.
+    // The holder's row first, then ours: both saved.
     expect(db.$client.prepare('select n from probe order by rowid').pluck().all()).toEqual([0, 1]);
     expect(flag.held()).toBe(false);
   });
 
   it('without the flag, the same moment is refused as locked (what the flag prevents)', async () => {
     const flag = newFlag();
-    const holder = await threadHoldsLock(flag, 60_000);
+    const holder = await processHoldsLock(flag, 60_000);
     let refusal: unknown = null;
     try {
       insert();
@@ -86,10 +87,10 @@ describe('a server write that meets the delivery process holding the write lock 
       refusal = error;
     }
     holder.letGo();
-    await once(thread!, 'exit');
+    await once(holderProcess!, 'exit');
     expect(refusal).toBeInstanceOf(Unavailable);
     expect((refusal as Unavailable).fault).toBe('locked');
-    // Only the thread's row: the refused write left nothing.
+    // Only the holder's row: the refused write left nothing.
     expect(db.$client.prepare('select n from probe').pluck().all()).toEqual([0]);
   });
 
@@ -111,23 +112,26 @@ describe('a server write that meets the delivery process holding the write lock 
 });
 
 describe('the flag', () => {
-  it('is seen through another handle on its file, counts the writes that ended, and its file goes with close()', () => {
+  it('is seen through the same descriptor elsewhere, counts the writes that ended, and leaves no file behind', () => {
+    const before = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('candor-delivery-'));
     const flag = newFlag();
-    const other = new DeliveryWriteFlag(flag.file);
+    expect(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('candor-delivery-'))).toEqual(before);
+    const other = new DeliveryWriteFlag(flag.fd);
     expect([other.held(), other.releases()]).toEqual([false, 0]);
-    let seen: boolean[] = [];
-    flag.hold(() => (seen = [other.held(), flag.held()]));
-    expect(seen).toEqual([true, true]);
+    flag.raise();
+    expect([other.held(), flag.held()]).toEqual([true, true]);
+    flag.lower();
     expect([other.held(), other.releases()]).toEqual([false, 1]);
     // The supervisor takes it down for a process that died mid-write.
-    other.hold(() => flag.release());
-    expect([flag.held(), flag.releases()]).toEqual([false, 3]);
+    other.raise();
+    flag.lower();
+    expect([other.held(), other.releases()]).toEqual([false, 2]);
     expect(other.waitReleased(0)).toBe(true);
-    other.close();
+    other.close(); // not its descriptor: the flag still works
+    expect(flag.releases()).toBe(2);
     flag.close();
-    expect(fs.existsSync(flag.file)).toBe(false);
-    expect(fs.existsSync(path.dirname(flag.file))).toBe(false);
     // Closed, it reads as down: a server write during shutdown is not waited for.
     expect(flag.held()).toBe(false);
+    expect(() => new DeliveryWriteFlag(flag.fd)).toThrow();
   });
 });

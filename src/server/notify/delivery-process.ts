@@ -22,8 +22,8 @@ export interface DeliveryProcessData {
   pollMs: number;
   /** Stop once nothing was claimed for this long (0: run until told to stop). */
   idleExitMs: number;
-  /** The flag file raised while this process writes (delivery-write-flag.ts). */
-  flag?: string;
+  /** The descriptor of the flag raised while this process writes (delivery-write-flag.ts). */
+  flagFd?: number;
 }
 
 /** Supervisor → process, first: what to run. `entry` (a module URL exporting `run`) is for tests. */
@@ -61,12 +61,20 @@ export type DeliveryEntry = (data: DeliveryProcessData, channel: DeliveryChannel
 
 /** The delivery worker, with the watches for starvation and idleness. */
 export const runDelivery: DeliveryEntry = async (data, channel) => {
-  const { config, pollMs, idleExitMs, flag } = data;
+  const { config, pollMs, idleExitMs, flagFd } = data;
   const { openDeliveryWorker } = await import('./start-worker.ts');
   const { DeliveryWriteFlag } = await import('../delivery-write-flag.ts');
+  const log = (line: string) => channel.post({ type: 'log', line });
+  let flag: InstanceType<typeof DeliveryWriteFlag> | undefined;
+  try {
+    if (flagFd !== undefined) flag = new DeliveryWriteFlag(flagFd);
+  } catch (error) {
+    // Delivery goes on; only a staff write that meets its lock may be refused.
+    log(`delivering without the write flag: ${(error as Error).message}`);
+  }
   let worker: Awaited<ReturnType<typeof openDeliveryWorker>>;
   try {
-    worker = openDeliveryWorker(config, (line) => channel.post({ type: 'log', line }), { flag: flag ? new DeliveryWriteFlag(flag) : undefined });
+    worker = openDeliveryWorker(config, log, { flag });
   } catch (error) {
     channel.post({ type: 'unavailable', reason: (error as Error).message });
     return channel.exit(0);

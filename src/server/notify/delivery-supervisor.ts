@@ -3,7 +3,7 @@
 // wait that doubles with each death in a row, from half a second up to 30 s. On stop, the process
 // stops claiming, records the messages in flight and closes its connection before the returned
 // promise resolves.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DeliveryConfig } from './start-worker.ts';
 import { DeliveryWriteFlag } from '../delivery-write-flag.ts';
@@ -26,6 +26,8 @@ export interface DeliverySupervisorOptions {
   schedIdle?: boolean;
   /** A module the process runs instead of the delivery worker (tests run ones that fail on purpose). */
   entry?: URL;
+  /** The Node binary to start it with (tests name one that does not exist). */
+  execPath?: string;
   /**
    * Whether a delivery is due (a cheap query on the main thread's connection). With it, the process
    * runs only while there is something to send: it is started when something falls due and ends
@@ -70,6 +72,11 @@ const STOP_TIMEOUT_MS = 15_000;
 const NODE_FLAGS = ['--max-old-space-size=32', '--max-semi-space-size=2', '--single-threaded-gc'];
 const ENTRY = fileURLToPath(new URL('./delivery-process.ts', import.meta.url));
 
+/** The server's environment without Candor's settings (secrets among them) and NODE_OPTIONS. */
+function childEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CANDOR_') && name !== 'NODE_OPTIONS'));
+}
+
 export class DeliverySupervisor {
   readonly #o: Required<Omit<DeliverySupervisorOptions, 'entry' | 'due'>> & Pick<DeliverySupervisorOptions, 'entry' | 'due'>;
   #child: ChildProcess | null = null;
@@ -96,6 +103,7 @@ export class DeliverySupervisor {
       schedIdle: false,
       restartDelayMs,
       idleExitMs: 60_000,
+      execPath: process.execPath,
       clock: () => performance.now(),
       ...options,
     };
@@ -137,23 +145,54 @@ export class DeliverySupervisor {
   }
 
   #start(schedIdle = this.#o.schedIdle): void {
+    if (this.#stopping) return;
     this.starts++;
     const startedAt = this.#o.clock();
-    const args = ['--nice', String(this.#o.nice), ...(schedIdle ? ['--idle'] : [])];
-    // Only the heap limits: not the server's own flags, nor a test runner's.
-    const child = fork(ENTRY, args, { execArgv: NODE_FLAGS, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.#child = child;
-    // The configuration goes over the channel: the command line is visible to every user of the machine.
-    const start: DeliveryStart = {
-      type: 'start',
-      data: { config: this.#o.config, pollMs: this.#o.pollMs, idleExitMs: this.#o.due ? this.#o.idleExitMs : 0, flag: this.flag?.file },
-      ...(this.#o.entry ? { entry: this.#o.entry.href } : {}),
-    };
-    child.send(start);
     let idle = false;
     let starved = false;
     let failure: string | null = null;
-    child.on('message', (message: DeliveryMessage) => {
+    let child: ChildProcess | null = null;
+    // Once per process, whichever of its events come (a failed start can bring 'error' twice and 'close').
+    let ended = false;
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (ended) return;
+      ended = true;
+      if (this.#child === child) this.#child = null;
+      // Ended in the middle of a write: SQLite let go of its lock with the connection.
+      if (this.flag?.held()) this.flag.lower();
+      if (this.#stopping || this.#unavailable || idle) return;
+      // Until this process runs out of work, delivery goes on at the nice value alone.
+      if (starved && code === 0) return this.#start(false);
+      this.#deaths = this.#o.clock() - startedAt >= HEALTHY_RUN_MS ? 1 : this.#deaths + 1;
+      const delayMs = this.#o.restartDelayMs(this.#deaths);
+      this.#o.log.warn({ code, signal, err: failure, deathsInARow: this.#deaths, restartInMs: delayMs }, 'the notification delivery process stopped unexpectedly; starting it again');
+      this.#restartTimer = setTimeout(() => {
+        this.#restartTimer = undefined;
+        this.#start();
+      }, delayMs);
+      this.#restartTimer.unref();
+    };
+    const args = ['--nice', String(this.#o.nice), ...(schedIdle ? ['--idle'] : [])];
+    // The flag as descriptor 4 of the process (delivery-write-flag.ts).
+    const stdio: StdioOptions = ['ignore', 'inherit', 'inherit', 'ipc', ...(this.flag ? [this.flag.fd] : [])];
+    try {
+      // Only the heap limits as Node flags (not the server's, nor a test runner's NODE_OPTIONS), and
+      // none of Candor's settings in its environment: what it needs comes over the channel.
+      child = fork(ENTRY, args, { execPath: this.#o.execPath, execArgv: NODE_FLAGS, env: childEnvironment(), serialization: 'advanced', stdio });
+    } catch (error) {
+      failure = this.#redact((error as Error).message);
+      return end(null, null);
+    }
+    const started = child;
+    this.#child = started;
+    // It could not be started (no process: then 'close' may or may not follow), or a message could not be sent to it.
+    started.on('error', (error) => {
+      failure ??= this.#redact(error.message);
+      if (started.pid === undefined) end(null, null);
+    });
+    // 'close' rather than 'exit': after the messages it sent before exiting have all been read.
+    started.on('close', (code, signal) => end(code, signal));
+    started.on('message', (message: DeliveryMessage) => {
       if (message.type === 'log') this.#o.log.info({}, this.#redact(message.line));
       else if (message.type === 'ready') this.#onReady(message.nice);
       else if (message.type === 'idle') idle = true;
@@ -167,29 +206,21 @@ export class DeliverySupervisor {
         this.#o.log.warn({ err: this.#redact(message.reason) }, DELIVERY_NOT_RUNNING);
       }
     });
-    // It could not be started (then no 'close' follows), or a message could not be sent to it.
-    child.on('error', (error) => {
-      failure ??= this.#redact(error.message);
-      if (child.pid === undefined) ended(null, null);
-    });
-    // 'close' rather than 'exit': after the messages it sent before exiting have all been read.
-    child.on('close', (code, signal) => ended(code, signal));
-    const ended = (code: number | null, signal: NodeJS.Signals | null) => {
-      this.#child = null;
-      // Ended in the middle of a write: SQLite let go of its lock with the connection.
-      if (this.flag?.held()) this.flag.release();
-      if (this.#stopping || this.#unavailable || idle) return;
-      // Until this process runs out of work, delivery goes on at the nice value alone.
-      if (starved && code === 0) return this.#start(false);
-      this.#deaths = this.#o.clock() - startedAt >= HEALTHY_RUN_MS ? 1 : this.#deaths + 1;
-      const delayMs = this.#o.restartDelayMs(this.#deaths);
-      this.#o.log.warn({ code, signal, err: failure, deathsInARow: this.#deaths, restartInMs: delayMs }, 'the notification delivery process stopped unexpectedly; starting it again');
-      this.#restartTimer = setTimeout(() => {
-        this.#restartTimer = undefined;
-        this.#start();
-      }, delayMs);
-      this.#restartTimer.unref();
+    // The configuration goes over the channel: the command line is visible to every user of the machine.
+    const start: DeliveryStart = {
+      type: 'start',
+      data: { config: this.#o.config, pollMs: this.#o.pollMs, idleExitMs: this.#o.due ? this.#o.idleExitMs : 0, ...(this.flag ? { flagFd: 4 } : {}) },
+      ...(this.#o.entry ? { entry: this.#o.entry.href } : {}),
     };
+    try {
+      // Without a channel (the system ran out of descriptors as it started), `send` is missing.
+      if (typeof started.send !== 'function') throw new Error('the delivery process has no channel to the server');
+      started.send(start);
+    } catch (error) {
+      failure ??= this.#redact((error as Error).message);
+      if (started.pid === undefined) end(null, null);
+      else started.kill('SIGKILL');
+    }
   }
 
   /** Never logs a secret from the configuration (the SMTP password, the purge authorization). */
@@ -199,13 +230,15 @@ export class DeliverySupervisor {
     if (smtpUrl) {
       try {
         const url = new URL(smtpUrl);
-        for (const part of [url.password, decodeURIComponent(url.password)]) if (part) secrets.push(part);
+        if (url.password) secrets.push(url.password);
+        const decoded = decodeURIComponent(url.password);
+        if (decoded) secrets.push(decoded);
       } catch {
-        // config.ts refused anything that is not a URL
+        // config.ts refused anything that is not a URL; a password that is not valid %-encoding is masked as written
       }
     }
     if (purge?.authorization) secrets.push(purge.authorization);
-    return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+    return secrets.filter(Boolean).reduce((out, secret) => out.split(secret).join('***'), text);
   }
 
   /** Stops the process: no new claims, messages in flight recorded, connection closed. No restarts after this. */

@@ -61,12 +61,31 @@ export class OutboxStore {
   readonly #releaseAll: Database.Statement;
   readonly #sqlite: Database.Database;
 
-  /** Raised while this store writes (the delivery process's: see delivery-write-flag.ts). */
+  /**
+   * Runs a write. With a flag (the delivery process's: see delivery-write-flag.ts), in a transaction
+   * that takes the write lock first (BEGIN IMMEDIATE) and raises the flag only then, lowered after
+   * the commit: while it waits for another program's lock, the flag stays down.
+   */
   readonly #writing: <T>(write: () => T) => T;
 
   constructor(sqlite: Database.Database, flag?: DeliveryWriteFlag) {
     this.#sqlite = sqlite;
-    this.#writing = flag ? (write) => flag.hold(write) : (write) => write();
+    this.#writing = flag
+      ? (write) => {
+          let raised = false;
+          try {
+            return sqlite
+              .transaction(() => {
+                flag.raise();
+                raised = true;
+                return write();
+              })
+              .immediate();
+          } finally {
+            if (raised) flag.lower();
+          }
+        }
+      : (write) => write();
     // A claim is a lease: the row stays pending, and if this process dies before recording the
     // outcome, the lease runs out and another run sends it again (with the same idempotency key).
     this.#claim = sqlite.prepare(`

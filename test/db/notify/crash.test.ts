@@ -4,6 +4,7 @@
 // the SMTP server accepted in the instant before the process died and before its delivery was
 // recorded (at most the messages in flight).
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -48,10 +49,11 @@ function startServer(): { child: ChildProcess; output: () => string; deliveryPid
   return { child, output, deliveryPid, exited };
 }
 
+/** Running: it exists and is not a zombie (an exited process no one has reaped yet). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

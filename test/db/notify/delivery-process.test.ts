@@ -83,10 +83,19 @@ const threadNices = (pid = process.pid) => [...threadStat(pid, STAT_FIELD.nice).
 describe('the delivery process', () => {
   it('delivers the outbox from a process of its own, every thread of it niced on Linux, and stops cleanly', async () => {
     fanOut(RECIPIENTS);
-    supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
+    // Candor's settings in the server's environment stay out of the process's.
+    const before = process.env.CANDOR_SMTP_URL;
+    process.env.CANDOR_SMTP_URL = 'smtp://mailer:env-s3cret@127.0.0.1:1';
+    try {
+      supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
+    } finally {
+      if (before === undefined) delete process.env.CANDOR_SMTP_URL;
+      else process.env.CANDOR_SMTP_URL = before;
+    }
     expect(await supervisor.ready()).toBe(10);
     const pid = supervisor.child!.pid!;
     expect(pid).not.toBe(process.pid);
+    if (process.platform === 'linux') expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8')).not.toContain('env-s3cret');
     if (process.platform === 'linux') {
       // Its garbage collector's and libuv's threads as well as its main thread; none of ours.
       expect(threadNices(pid).length).toBeGreaterThan(1);
@@ -109,7 +118,6 @@ describe('the delivery process', () => {
     await supervisor.stop();
     expect(supervisor.child).toBeNull();
     expect(() => process.kill(pid, 0)).toThrow(); // gone
-    expect(fs.existsSync(supervisor.flag!.file)).toBe(false);
   });
 
   it.runIf(process.platform === 'linux')('runs under SCHED_IDLE when asked, every thread of it and none of the server, and delivers everything', async () => {
@@ -229,6 +237,21 @@ describe('the delivery process', () => {
     expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringContaining('the delivery write flag could not be made') })]);
     await until('every delivery recorded', () => pending() === 0);
     expect(new Set(sink.recipients).size).toBe(RECIPIENTS);
+  });
+
+  it('counts a process that could not be started as one death, and starts nothing once stopped', async () => {
+    supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, execPath: '/nonexistent/node', restartDelayMs: () => 20 });
+    await until('five failed starts', () => supervisor!.starts >= 5);
+    const deaths = () => lines.filter((l) => /stopped unexpectedly/.test(l.message));
+    // One death logged (and one restart) per start, not one per event of the failed start.
+    expect(deaths().length).toBeGreaterThanOrEqual(supervisor.starts - 1);
+    expect(deaths().length).toBeLessThanOrEqual(supervisor.starts);
+    expect(deaths()[0]!.fields.err).toMatch(/ENOENT/);
+    await supervisor.stop();
+    const startsWhenStopped = supervisor.starts;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(supervisor.starts).toBe(startsWhenStopped);
+    expect(supervisor.child).toBeNull();
   });
 
   it('waits from half a second doubling up to 30 s between restarts', () => {
