@@ -172,7 +172,8 @@ function cpu(pid: number): { process: number; delivery: number; nice: number[]; 
     }
   }
   const own = read(`/proc/${pid}/stat`);
-  // Ended children the server has waited for (only delivery processes: it starts no others).
+  // Ended children the server has waited for: delivery processes, and the database preparation at
+  // its start, long over before the first reading (every figure is a difference, so it cancels out).
   delivery += (statField(own, STAT_FIELD.cutime) + statField(own, STAT_FIELD.cstime)) / 100;
   let sinkCpu = 0;
   try {

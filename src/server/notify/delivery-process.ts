@@ -15,6 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DeliveryConfig } from './start-worker.ts';
+import type { DeliveryWorker } from './worker.ts';
+import type { DeliveryWriteFlag } from '../delivery-write-flag.ts';
 import { enterSchedIdle, STARVATION_WINDOW_MS, starvedOfCpu, waitedForCpuMs } from './sched-idle.ts';
 
 export interface DeliveryProcessData {
@@ -63,16 +65,16 @@ export type DeliveryEntry = (data: DeliveryProcessData, channel: DeliveryChannel
 export const runDelivery: DeliveryEntry = async (data, channel) => {
   const { config, pollMs, idleExitMs, flagFd } = data;
   const { openDeliveryWorker } = await import('./start-worker.ts');
-  const { DeliveryWriteFlag } = await import('../delivery-write-flag.ts');
+  const flags = await import('../delivery-write-flag.ts');
   const log = (line: string) => channel.post({ type: 'log', line });
-  let flag: InstanceType<typeof DeliveryWriteFlag> | undefined;
+  let flag: DeliveryWriteFlag | undefined;
   try {
-    if (flagFd !== undefined) flag = new DeliveryWriteFlag(flagFd);
+    if (flagFd !== undefined) flag = new flags.DeliveryWriteFlag(flagFd);
   } catch (error) {
     // Delivery goes on; only a staff write that meets its lock may be refused.
     log(`delivering without the write flag: ${(error as Error).message}`);
   }
-  let worker: Awaited<ReturnType<typeof openDeliveryWorker>>;
+  let worker: DeliveryWorker;
   try {
     worker = openDeliveryWorker(config, log, { flag });
   } catch (error) {

@@ -151,13 +151,13 @@ export class DeliverySupervisor {
     let idle = false;
     let starved = false;
     let failure: string | null = null;
-    let child: ChildProcess | null = null;
     // Once per process, whichever of its events come (a failed start can bring 'error' twice and 'close').
     let ended = false;
     const end = (code: number | null, signal: NodeJS.Signals | null) => {
       if (ended) return;
       ended = true;
-      if (this.#child === child) this.#child = null;
+      // There is one process at a time: the next is started only from here, after this line.
+      this.#child = null;
       // Ended in the middle of a write: SQLite let go of its lock with the connection.
       if (this.flag?.held()) this.flag.lower();
       if (this.#stopping || this.#unavailable || idle) return;
@@ -175,6 +175,7 @@ export class DeliverySupervisor {
     const args = ['--nice', String(this.#o.nice), ...(schedIdle ? ['--idle'] : [])];
     // The flag as descriptor 4 of the process (delivery-write-flag.ts).
     const stdio: StdioOptions = ['ignore', 'inherit', 'inherit', 'ipc', ...(this.flag ? [this.flag.fd] : [])];
+    let child: ChildProcess;
     try {
       // Only the heap limits as Node flags (not the server's, nor a test runner's NODE_OPTIONS), and
       // none of Candor's settings in its environment: what it needs comes over the channel.
@@ -183,16 +184,15 @@ export class DeliverySupervisor {
       failure = this.#redact((error as Error).message);
       return end(null, null);
     }
-    const started = child;
-    this.#child = started;
+    this.#child = child;
     // It could not be started (no process: then 'close' may or may not follow), or a message could not be sent to it.
-    started.on('error', (error) => {
+    child.on('error', (error) => {
       failure ??= this.#redact(error.message);
-      if (started.pid === undefined) end(null, null);
+      if (child.pid === undefined) end(null, null);
     });
     // 'close' rather than 'exit': after the messages it sent before exiting have all been read.
-    started.on('close', (code, signal) => end(code, signal));
-    started.on('message', (message: DeliveryMessage) => {
+    child.on('close', (code, signal) => end(code, signal));
+    child.on('message', (message: DeliveryMessage) => {
       if (message.type === 'log') this.#o.log.info({}, this.#redact(message.line));
       else if (message.type === 'ready') this.#onReady(message.nice);
       else if (message.type === 'idle') idle = true;
@@ -214,31 +214,30 @@ export class DeliverySupervisor {
     };
     try {
       // Without a channel (the system ran out of descriptors as it started), `send` is missing.
-      if (typeof started.send !== 'function') throw new Error('the delivery process has no channel to the server');
-      started.send(start);
+      if (typeof child.send !== 'function') throw new Error('the delivery process has no channel to the server');
+      child.send(start);
     } catch (error) {
       failure ??= this.#redact((error as Error).message);
-      if (started.pid === undefined) end(null, null);
-      else started.kill('SIGKILL');
+      if (child.pid === undefined) end(null, null);
+      else child.kill('SIGKILL');
     }
   }
 
   /** Never logs a secret from the configuration (the SMTP password, the purge authorization). */
   #redact(text: string): string {
-    const secrets: string[] = [];
     const { smtpUrl, purge } = this.#o.config;
+    const secrets = [purge?.authorization];
     if (smtpUrl) {
       try {
-        const url = new URL(smtpUrl);
-        if (url.password) secrets.push(url.password);
-        const decoded = decodeURIComponent(url.password);
-        if (decoded) secrets.push(decoded);
+        const { password } = new URL(smtpUrl);
+        secrets.push(password);
+        secrets.push(decodeURIComponent(password));
       } catch {
         // config.ts refused anything that is not a URL; a password that is not valid %-encoding is masked as written
       }
     }
-    if (purge?.authorization) secrets.push(purge.authorization);
-    return secrets.filter(Boolean).reduce((out, secret) => out.split(secret).join('***'), text);
+    // Empty ones left out: splitting on '' would take the text apart.
+    return secrets.filter((secret): secret is string => !!secret).reduce((out, secret) => out.split(secret).join('***'), text);
   }
 
   /** Stops the process: no new claims, messages in flight recorded, connection closed. No restarts after this. */

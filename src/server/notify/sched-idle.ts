@@ -28,9 +28,14 @@ export const SCHED_IDLE = 5;
 /** Fields of a /proc/…/stat line numbered as proc(5) numbers them (the command name may hold spaces). */
 export const STAT_FIELD = { utime: 14, stime: 15, cutime: 16, cstime: 17, nice: 19, policy: 41 } as const;
 
-/** One numeric field of a /proc/…/stat line, by its proc(5) number (state is 3). */
+/** One field of a /proc/…/stat line as written, by its proc(5) number (state is 3: R, S, Z…). */
+export function statText(stat: string, field: number): string {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field - 3] ?? '';
+}
+
+/** One numeric field of a /proc/…/stat line, by its proc(5) number. */
 export function statField(stat: string, field: number): number {
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field - 3]);
+  return Number(statText(stat, field));
 }
 
 /** The calling thread's scheduling policy (0 normal, 5 idle). */

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import * as s from '../../../db/schema.ts';
 import { openIncident } from '../../../src/server/commands/open-incident.ts';
+import { statText } from '../../../src/server/notify/sched-idle.ts';
 import { EDITOR, openCommandDb, type CommandDb } from '../../support/command-db.ts';
 import { startMailSink, type MailSink } from '../../support/mail-sink.ts';
 
@@ -52,8 +53,7 @@ function startServer(): { child: ChildProcess; output: () => string; deliveryPid
 /** Running: it exists and is not a zombie (an exited process no one has reaped yet). */
 const alive = (pid: number) => {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return statText(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'), 3) !== 'Z';
   } catch {
     return false;
   }

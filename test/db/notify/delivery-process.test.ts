@@ -2,7 +2,7 @@
 // its own connection, every thread of it at a lower CPU priority than the server's, stops cleanly, and
 // a process that dies is logged (without secrets) and started again, losing nothing.
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openIncident } from '../../../src/server/commands/open-incident.ts';
 import { DeliverySupervisor, restartDelayMs, STARVED_UNDER_SCHED_IDLE, type DeliveryLog } from '../../../src/server/notify/delivery-supervisor.ts';
@@ -31,6 +31,7 @@ beforeEach(async () => {
   lines = [];
 });
 afterEach(async () => {
+  vi.unstubAllEnvs(); // also when a test failed between stubbing and restoring
   await supervisor?.stop();
   supervisor = null;
   await sink.close();
@@ -84,14 +85,9 @@ describe('the delivery process', () => {
   it('delivers the outbox from a process of its own, every thread of it niced on Linux, and stops cleanly', async () => {
     fanOut(RECIPIENTS);
     // Candor's settings in the server's environment stay out of the process's.
-    const before = process.env.CANDOR_SMTP_URL;
-    process.env.CANDOR_SMTP_URL = 'smtp://mailer:env-s3cret@127.0.0.1:1';
-    try {
-      supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
-    } finally {
-      if (before === undefined) delete process.env.CANDOR_SMTP_URL;
-      else process.env.CANDOR_SMTP_URL = before;
-    }
+    vi.stubEnv('CANDOR_SMTP_URL', 'smtp://mailer:env-s3cret@127.0.0.1:1');
+    supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
+    vi.unstubAllEnvs();
     expect(await supervisor.ready()).toBe(10);
     const pid = supervisor.child!.pid!;
     expect(pid).not.toBe(process.pid);
@@ -225,14 +221,9 @@ describe('the delivery process', () => {
 
   it('still delivers, and says what it lacks, when the write flag cannot be made (no writable temporary directory)', async () => {
     fanOut(RECIPIENTS);
-    const tmpdir = process.env.TMPDIR;
-    process.env.TMPDIR = '/nonexistent/candor-test';
-    try {
-      supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
-    } finally {
-      if (tmpdir === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = tmpdir;
-    }
+    vi.stubEnv('TMPDIR', '/nonexistent/candor-test');
+    supervisor = new DeliverySupervisor({ config: configFor(sink.url), log, pollMs: 20 });
+    vi.unstubAllEnvs();
     expect(supervisor.flag).toBeNull();
     expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringContaining('the delivery write flag could not be made') })]);
     await until('every delivery recorded', () => pending() === 0);
